@@ -1,0 +1,195 @@
+import { z } from 'zod';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** Everything the gateway reads from its environment, parsed and checked once at start. */
+export interface GatewayConfig {
+  /** `embedded` wires the gateway to in-process emulators; never reached with NODE_ENV=production. */
+  mode: 'configured' | 'embedded';
+  production: boolean;
+  port: number;
+  host: string;
+  auth: {
+    tenantId: string;
+    audiences: string[];
+    issuers: string[];
+    jwksUri: URL;
+    /** Least time between two JWKS fetches caused by an unknown `kid`. */
+    jwksCooldownMs: number;
+    /** Background refresh period of the key set. */
+    jwksRefreshMs: number;
+    clockSkewSeconds: number;
+  };
+  azure: {
+    /** Origin (and optional path) of the token authority, without a trailing slash. */
+    authorityHost: string;
+    tenantId: string;
+    clientId: string;
+    clientSecret: string;
+  };
+  graph: {
+    /** Without a trailing slash, e.g. `https://graph.microsoft.com/beta`. */
+    baseUrl: string;
+    timeoutMs: number;
+    maxAttempts: number;
+  };
+  rateLimit: {
+    operationsPerMinute: number;
+    removalsPerMinute: number;
+    redisUrl: string | undefined;
+  };
+  http: {
+    corsOrigins: string[];
+    graphiql: boolean;
+    introspection: boolean;
+    maxBodyBytes: number;
+    shutdownGraceMs: number;
+  };
+  logLevel: LogLevel;
+  /** PEM of extra trust anchors for upstream TLS, besides Node's own (embedded mode only). */
+  upstreamCa: string | undefined;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const REQUIRED_IN_CONFIGURED_MODE = [
+  'AUTH_TENANT_ID',
+  'AUTH_AUDIENCE',
+  'AZURE_TENANT_ID',
+  'AZURE_CLIENT_ID',
+  'AZURE_CLIENT_SECRET',
+] as const;
+
+const MODE_SELECTORS = /^(AUTH_|AZURE_)|^GRAPH_BASE_URL$/;
+
+/** True when the environment asks for the zero-configuration start with embedded emulators. */
+export function wantsEmbeddedMode(env: Env): boolean {
+  if (env.NODE_ENV === 'production') return false;
+  return !Object.keys(env).some(
+    (name) => MODE_SELECTORS.test(name) && env[name] !== undefined && env[name] !== '',
+  );
+}
+
+const list = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean),
+);
+const bool = z.enum(['true', 'false']).transform((value) => value === 'true');
+const positiveInt = z.coerce.number().int().positive();
+const httpsUrl = z
+  .string()
+  .transform((value, ctx) => {
+    try {
+      return new URL(value);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'is not a URL' });
+      return z.NEVER;
+    }
+  })
+  .refine((url) => url.protocol === 'https:', 'must be an https:// URL');
+
+const envSchema = z.object({
+  NODE_ENV: z.string().optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().min(1).optional(),
+  AUTH_TENANT_ID: z.string().min(1),
+  AUTH_AUDIENCE: list.refine((values) => values.length > 0, 'needs at least one audience'),
+  AUTH_ISSUER: list.optional(),
+  AUTH_JWKS_URI: httpsUrl.optional(),
+  AUTH_JWKS_COOLDOWN_MS: positiveInt.default(300_000),
+  AUTH_JWKS_REFRESH_MS: positiveInt.default(3_600_000),
+  AZURE_AUTHORITY_HOST: httpsUrl.optional(),
+  AZURE_TENANT_ID: z.string().min(1),
+  AZURE_CLIENT_ID: z.string().min(1),
+  AZURE_CLIENT_SECRET: z.string().min(1),
+  GRAPH_BASE_URL: httpsUrl.optional(),
+  GRAPH_TIMEOUT_MS: positiveInt.default(10_000),
+  GRAPH_MAX_ATTEMPTS: positiveInt.max(10).default(4),
+  RATE_LIMIT_OPERATIONS_PER_MINUTE: positiveInt.default(600),
+  RATE_LIMIT_REMOVALS_PER_MINUTE: positiveInt.default(60),
+  REDIS_URL: z.string().url().optional(),
+  CORS_ORIGINS: list.optional(),
+  GRAPHIQL: bool.default(true),
+  INTROSPECTION: bool.default(true),
+  MAX_BODY_BYTES: positiveInt.default(1_048_576),
+  SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+/**
+ * Reads the configured (non-embedded) mode from the environment. Every missing or invalid
+ * variable is reported at once, so an operator fixes them in one round.
+ */
+export function loadConfig(env: Env): GatewayConfig {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const missing = REQUIRED_IN_CONFIGURED_MODE.filter((name) => present[name] === undefined);
+  const parsed = envSchema.safeParse(present);
+  if (missing.length > 0 || !parsed.success) {
+    const problems = missing.map((name) => `${name} is required`);
+    for (const issue of parsed.success ? [] : parsed.error.issues) {
+      const name = String(issue.path[0]);
+      if (!missing.includes(name as (typeof missing)[number])) problems.push(`${name} ${issue.message}`);
+    }
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  const authorityHost = withoutTrailingSlash(e.AZURE_AUTHORITY_HOST ?? 'https://login.microsoftonline.com');
+  return {
+    mode: 'configured',
+    production,
+    port: e.PORT,
+    host: e.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
+    auth: {
+      tenantId: e.AUTH_TENANT_ID,
+      audiences: e.AUTH_AUDIENCE,
+      issuers: e.AUTH_ISSUER?.length
+        ? e.AUTH_ISSUER
+        : [`https://login.microsoftonline.com/${e.AUTH_TENANT_ID}/v2.0`],
+      jwksUri: e.AUTH_JWKS_URI ?? new URL(`${authorityHost}/${e.AUTH_TENANT_ID}/discovery/v2.0/keys`),
+      jwksCooldownMs: e.AUTH_JWKS_COOLDOWN_MS,
+      jwksRefreshMs: e.AUTH_JWKS_REFRESH_MS,
+      clockSkewSeconds: 60,
+    },
+    azure: {
+      authorityHost,
+      tenantId: e.AZURE_TENANT_ID,
+      clientId: e.AZURE_CLIENT_ID,
+      clientSecret: e.AZURE_CLIENT_SECRET,
+    },
+    graph: {
+      baseUrl: withoutTrailingSlash(e.GRAPH_BASE_URL ?? 'https://graph.microsoft.com/beta'),
+      timeoutMs: e.GRAPH_TIMEOUT_MS,
+      maxAttempts: e.GRAPH_MAX_ATTEMPTS,
+    },
+    rateLimit: {
+      operationsPerMinute: e.RATE_LIMIT_OPERATIONS_PER_MINUTE,
+      removalsPerMinute: e.RATE_LIMIT_REMOVALS_PER_MINUTE,
+      redisUrl: e.REDIS_URL,
+    },
+    http: {
+      corsOrigins: e.CORS_ORIGINS ?? [],
+      graphiql: e.GRAPHIQL,
+      introspection: e.INTROSPECTION,
+      maxBodyBytes: e.MAX_BODY_BYTES,
+      shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    },
+    logLevel: e.LOG_LEVEL,
+    upstreamCa: undefined,
+  };
+}
+
+function withoutTrailingSlash(url: URL | string): string {
+  return (typeof url === 'string' ? url : url.href).replace(/\/+$/, '');
+}

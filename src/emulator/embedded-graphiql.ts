@@ -1,0 +1,68 @@
+import type { GraphiQLOptions, Plugin } from 'graphql-yoga';
+import type { EmbeddedServices } from './embedded-services.js';
+import { PERSONAS, type PersonaName } from './personas.js';
+
+const DEMO_PERSONA: PersonaName = 'user';
+
+function demoOperation(): string {
+  const persona = PERSONAS[DEMO_PERSONA];
+  return `# Signed in as the demo persona "${DEMO_PERSONA}" (${persona.displayName}): ${persona.description}
+# Press the run button: the gateway verifies the token, exchanges it on-behalf-of the user,
+# and asks the emulated Microsoft Graph to remove the data this user shares with other tenants.
+# Other personas' tokens: GET /dev/personas (admin, reader, app).
+
+mutation RemoveMySharedProfileData {
+  removeOutboundSharedUserProfilePersonalData(userId: "${persona.objectId}") {
+    userId
+    tenantId
+    requestedAt
+    upstreamRequestId
+  }
+}
+
+query WhoAmI {
+  viewer { kind userId tenantId scopes roles }
+}
+`;
+}
+
+/**
+ * What the zero-configuration start adds to the gateway: GraphiQL opened as a demo persona with
+ * the mutation ready to run, and `GET /dev/personas` listing fresh tokens for every persona. Only
+ * ever wired in the embedded mode, whose identity provider lives and dies with the process.
+ */
+export function embeddedGatewayExtras(services: EmbeddedServices): {
+  graphiql: () => Promise<GraphiQLOptions>;
+  plugins: Plugin[];
+} {
+  return {
+    graphiql: async () => ({
+      title: 'Shared profile gateway (embedded demo)',
+      defaultQuery: demoOperation(),
+      headers: JSON.stringify(
+        { Authorization: `Bearer ${await services.personaToken(DEMO_PERSONA)}` },
+        null,
+        2,
+      ),
+      shouldPersistHeaders: false,
+    }),
+    plugins: [
+      {
+        async onRequest({ url, request, endResponse }) {
+          if (url.pathname !== '/dev/personas' || request.method !== 'GET') return;
+          const personas = await Promise.all(
+            Object.values(PERSONAS).map(async (persona) => ({
+              name: persona.name,
+              kind: persona.kind,
+              description: persona.description,
+              objectId: persona.objectId,
+              displayName: persona.displayName,
+              token: await services.personaToken(persona.name),
+            })),
+          );
+          endResponse(Response.json({ personas }));
+        },
+      },
+    ],
+  };
+}

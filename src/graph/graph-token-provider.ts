@@ -1,0 +1,175 @@
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  AuthError,
+  type Configuration,
+  ConfidentialClientApplication,
+  LogLevel,
+  ServerError,
+} from '@azure/msal-node';
+import { LRUCache } from 'lru-cache';
+import type { Dispatcher } from 'undici';
+import type { Caller } from '../auth/caller.js';
+import type { GatewayConfig } from '../config/config.js';
+import type { Logger } from '../observability/logger.js';
+import { createMsalNetworkClient } from './msal-network-client.js';
+
+const GRAPH_DEFAULT_SCOPE = ['https://graph.microsoft.com/.default'];
+
+/** Graph access tokens for the gateway's own calls; never the caller's token itself. */
+export interface GraphTokenProvider {
+  /** On-behalf-of the user for delegated callers, client credentials for applications. */
+  tokenFor(caller: Caller, correlationId: string): Promise<string>;
+  /** Obtains an application token, proving that the token endpoint answers. */
+  probe(): Promise<void>;
+}
+
+/** Why a Graph token could not be had: the authority refused (with its OAuth error code), or could not be reached. */
+export class TokenAcquisitionError extends Error {
+  constructor(
+    readonly reason: 'refused' | 'unreachable',
+    readonly oauthError?: string,
+  ) {
+    super(`Token acquisition ${reason}`);
+    this.name = 'TokenAcquisitionError';
+  }
+}
+
+export interface MsalTokenProviderOptions {
+  azure: GatewayConfig['azure'];
+  dispatcher: Dispatcher;
+  timeoutMs: number;
+  logger: Logger;
+  /** Most users whose on-behalf-of tokens are kept at once. */
+  maxCachedUsers?: number;
+  now?: () => number;
+}
+
+/** Tokens are renewed this long before they expire, so none expires in flight. */
+const RENEW_BEFORE_EXPIRY_MS = 5 * 60_000;
+
+/**
+ * MSAL's confidential client, pointed at any HTTPS authority. Its metadata is given rather than
+ * discovered, so it never asks Microsoft's hosts about a sovereign, private or emulated authority.
+ *
+ * Caching: MSAL keeps the application token. On-behalf-of tokens are kept by us, in a bounded LRU
+ * keyed by a SHA-256 of the user's assertion: MSAL's own cache grows with every user and, sharing
+ * one cache, answered a client-credentials request with a user's token (see the isolation test).
+ * Each exchange therefore runs on a short-lived MSAL client whose cache is dropped with it.
+ */
+export function createMsalTokenProvider(options: MsalTokenProviderOptions): GraphTokenProvider {
+  const now = options.now ?? Date.now;
+  const configuration = msalConfiguration(options);
+  const applicationClient = new ConfidentialClientApplication(configuration);
+  const onBehalfOfTokens = new LRUCache<string, string>({ max: options.maxCachedUsers ?? 10_000 });
+  const exchanges = new Map<string, Promise<string>>();
+
+  async function applicationToken(correlationId: string): Promise<string> {
+    const result = await applicationClient.acquireTokenByClientCredential({
+      scopes: GRAPH_DEFAULT_SCOPE,
+      correlationId,
+    });
+    if (!result?.accessToken) throw new TokenAcquisitionError('refused');
+    return result.accessToken;
+  }
+
+  async function exchange(caller: Caller, key: string, correlationId: string): Promise<string> {
+    const result = await new ConfidentialClientApplication(configuration).acquireTokenOnBehalfOf({
+      oboAssertion: caller.assertion,
+      scopes: GRAPH_DEFAULT_SCOPE,
+      correlationId,
+      skipCache: true,
+    });
+    if (!result?.accessToken) throw new TokenAcquisitionError('refused');
+    const ttl = (result.expiresOn?.getTime() ?? now()) - now() - RENEW_BEFORE_EXPIRY_MS;
+    if (ttl > 0) onBehalfOfTokens.set(key, result.accessToken, { ttl });
+    return result.accessToken;
+  }
+
+  function userToken(caller: Caller, correlationId: string): Promise<string> {
+    const key = createHash('sha256').update(caller.assertion).digest('base64url');
+    const cached = onBehalfOfTokens.get(key);
+    if (cached) return Promise.resolve(cached);
+    // Concurrent requests of one user share a single exchange.
+    let pending = exchanges.get(key);
+    if (!pending) {
+      pending = exchange(caller, key, correlationId).finally(() => exchanges.delete(key));
+      exchanges.set(key, pending);
+    }
+    return pending;
+  }
+
+  return {
+    async tokenFor(caller, correlationId) {
+      try {
+        return caller.kind === 'USER'
+          ? await userToken(caller, correlationId)
+          : await applicationToken(correlationId);
+      } catch (error) {
+        throw toTokenAcquisitionError(error);
+      }
+    },
+    async probe() {
+      try {
+        await applicationToken(randomUUID());
+      } catch (error) {
+        throw toTokenAcquisitionError(error);
+      }
+    },
+  };
+}
+
+function msalConfiguration({
+  azure,
+  dispatcher,
+  timeoutMs,
+  logger,
+}: MsalTokenProviderOptions): Configuration {
+  const authority = `${azure.authorityHost}/${azure.tenantId}`;
+  const host = new URL(authority).host;
+  return {
+    auth: {
+      clientId: azure.clientId,
+      clientSecret: azure.clientSecret,
+      authority,
+      knownAuthorities: [host],
+      authorityMetadata: JSON.stringify({
+        issuer: `${authority}/v2.0`,
+        token_endpoint: `${authority}/oauth2/v2.0/token`,
+        authorization_endpoint: `${authority}/oauth2/v2.0/authorize`,
+        end_session_endpoint: `${authority}/oauth2/v2.0/logout`,
+        jwks_uri: `${authority}/discovery/v2.0/keys`,
+      }),
+      cloudDiscoveryMetadata: JSON.stringify({
+        tenant_discovery_endpoint: `${authority}/v2.0/.well-known/openid-configuration`,
+        'api-version': '1.1',
+        metadata: [{ preferred_network: host, preferred_cache: host, aliases: [host] }],
+      }),
+    },
+    system: {
+      networkClient: createMsalNetworkClient(dispatcher, timeoutMs),
+      // Our own deadline bounds the whole upstream call; MSAL's extra retry would overrun it.
+      disableInternalRetries: true,
+      loggerOptions: {
+        piiLoggingEnabled: false,
+        // Warnings are noise here (e.g. "no client info" on app tokens); errors are worth an operator's look.
+        logLevel: LogLevel.Error,
+        loggerCallback: (_level, message, containsPii) => {
+          if (!containsPii) logger.warn({ component: 'msal' }, message);
+        },
+      },
+    },
+  };
+}
+
+function toTokenAcquisitionError(error: unknown): TokenAcquisitionError {
+  if (error instanceof TokenAcquisitionError) return error;
+  if (error instanceof ServerError) return new TokenAcquisitionError('refused', error.errorCode);
+  if (
+    error instanceof AuthError &&
+    error.errorCode !== 'network_error' &&
+    error.errorCode !== 'endpoints_resolution_error'
+  ) {
+    return new TokenAcquisitionError('refused', error.errorCode);
+  }
+  return new TokenAcquisitionError('unreachable');
+}

@@ -1,0 +1,51 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The gateway's Prometheus metrics, on a registry of its own so that several gateways can share a process. */
+export interface GatewayMetrics {
+  registry: Registry;
+  httpRequests: Counter<'method' | 'status'>;
+  httpDuration: Histogram<'method'>;
+  upstreamCalls: Counter<'operation' | 'status'>;
+  upstreamRetries: Counter<'operation' | 'reason'>;
+  upstreamDuration: Histogram<'operation'>;
+}
+
+export function createMetrics(options: { processMetrics?: boolean } = {}): GatewayMetrics {
+  const registry = new Registry();
+  if (options.processMetrics) collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    httpRequests: new Counter({
+      name: 'gateway_http_requests_total',
+      help: 'HTTP requests served, by method and status.',
+      labelNames: ['method', 'status'],
+      registers: [registry],
+    }),
+    httpDuration: new Histogram({
+      name: 'gateway_http_request_duration_seconds',
+      help: 'Time to answer an HTTP request.',
+      labelNames: ['method'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    upstreamCalls: new Counter({
+      name: 'gateway_upstream_calls_total',
+      help: 'HTTP calls to Microsoft Graph, by operation and status (or network error).',
+      labelNames: ['operation', 'status'],
+      registers: [registry],
+    }),
+    upstreamRetries: new Counter({
+      name: 'gateway_upstream_retries_total',
+      help: 'Retried calls to Microsoft Graph, by operation and reason.',
+      labelNames: ['operation', 'reason'],
+      registers: [registry],
+    }),
+    upstreamDuration: new Histogram({
+      name: 'gateway_upstream_call_duration_seconds',
+      help: 'Time of one Graph operation, retries included.',
+      labelNames: ['operation'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+  };
+}

@@ -1,0 +1,75 @@
+import SchemaBuilder from '@pothos/core';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import type { Caller } from '../auth/caller.js';
+import {
+  isPersonalAccount,
+  mayReadAnyProfile,
+  mayReadOwnProfile,
+  mayRemoveAnyProfile,
+  mayRemoveOwnProfile,
+} from '../auth/permissions.js';
+import { ForbiddenError, UnauthenticatedError } from '../errors/gateway-errors.js';
+import type { GraphAdapter } from '../graph/graph-adapter.js';
+
+/** What every resolver may use. The caller is verified before the context exists. */
+export interface GatewayContext {
+  caller: Caller | null;
+  graph: GraphAdapter;
+  now: () => Date;
+  /** Aborted when the client goes away, so that upstream calls stop too. */
+  signal: AbortSignal;
+}
+
+export interface AuthenticatedContext extends GatewayContext {
+  caller: Caller;
+}
+
+export const builder = new SchemaBuilder<{
+  Context: GatewayContext;
+  AuthScopes: {
+    authenticated: boolean;
+    /** Parameter: the profile's user id. */
+    removeOwnProfile: string;
+    removeAnyProfile: boolean;
+    /** Parameter: the profile's user id. */
+    readOwnProfile: string;
+    readAnyProfile: boolean;
+  };
+  AuthContexts: { authenticated: AuthenticatedContext };
+  Scalars: {
+    ID: { Input: string; Output: string };
+    DateTime: { Input: Date; Output: Date };
+  };
+  DefaultFieldNullability: false;
+}>({
+  plugins: [ScopeAuthPlugin],
+  defaultFieldNullability: false,
+  scopeAuth: {
+    authScopes: ({ caller }) => ({
+      authenticated: caller !== null,
+      removeOwnProfile: (userId) => caller !== null && mayRemoveOwnProfile(caller, userId),
+      removeAnyProfile: caller !== null && mayRemoveAnyProfile(caller),
+      readOwnProfile: (userId) => caller !== null && mayReadOwnProfile(caller, userId),
+      readAnyProfile: caller !== null && mayReadAnyProfile(caller),
+    }),
+    unauthorizedError: (_parent, { caller }) => {
+      if (!caller) return new UnauthenticatedError();
+      if (isPersonalAccount(caller))
+        return new ForbiddenError('Personal Microsoft accounts are not supported.');
+      return new ForbiddenError();
+    },
+  },
+});
+
+builder.queryType({});
+builder.mutationType({});
+
+builder.scalarType('DateTime', {
+  description: 'An instant, as an ISO 8601 string in UTC.',
+  serialize: (value) => value.toISOString(),
+  parseValue: (value) => {
+    const date = typeof value === 'string' ? new Date(value) : new Date(Number.NaN);
+    if (Number.isNaN(date.getTime())) throw new TypeError('DateTime must be an ISO 8601 string');
+    return date;
+  },
+});

@@ -1,0 +1,6 @@
+import { builder } from './builder.js';
+import './viewer.js';
+import './outbound-shared-user-profiles.js';
+
+/** The gateway's schema, built once from the Pothos definitions. */
+export const schema = builder.toSchema();

@@ -1,0 +1,30 @@
+import type { YogaInitialContext } from 'graphql-yoga';
+import type { TokenVerifier } from '../auth/token-verifier.js';
+import { UnauthenticatedError } from '../errors/gateway-errors.js';
+import type { GraphAdapter } from '../graph/graph-adapter.js';
+import type { GatewayContext } from '../schema/builder.js';
+
+export interface ContextDependencies {
+  verifier: TokenVerifier;
+  graph: GraphAdapter;
+  now: () => Date;
+}
+
+const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
+
+/**
+ * Authentication happens here, once per request: a request without `Authorization` gets an
+ * anonymous context (protected fields then answer 401), one with a bad token is refused at once.
+ */
+export function createContextFactory(deps: ContextDependencies) {
+  return async ({ request }: YogaInitialContext): Promise<GatewayContext> => {
+    const header = request.headers.get('authorization');
+    let caller = null;
+    if (header !== null) {
+      const token = BEARER.exec(header.trim())?.[1];
+      if (!token) throw new UnauthenticatedError('The Authorization header must be `Bearer <token>`.');
+      caller = await deps.verifier.verify(token);
+    }
+    return { caller, graph: deps.graph, now: deps.now, signal: request.signal };
+  };
+}

@@ -1,0 +1,165 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import {
+  type GraphiQLOptions,
+  type Plugin,
+  type YogaLogger,
+  type YogaServerInstance,
+  createYoga,
+} from 'graphql-yoga';
+import { fetch as undiciFetch } from 'undici';
+import { type JwksFetch, type TokenVerifier, createTokenVerifier } from '../auth/token-verifier.js';
+import type { GatewayConfig } from '../config/config.js';
+import type { GraphAdapter } from '../graph/graph-adapter.js';
+import { GraphHttpClient } from '../graph/graph-http-client.js';
+import { type GraphTokenProvider, createMsalTokenProvider } from '../graph/graph-token-provider.js';
+import { createHttpGraphAdapter } from '../graph/http-graph-adapter.js';
+import { createUpstreamAgent } from '../graph/upstream-agent.js';
+import type { Logger } from '../observability/logger.js';
+import { type GatewayMetrics, createMetrics } from '../observability/metrics.js';
+import type { GatewayContext } from '../schema/builder.js';
+import { schema } from '../schema/index.js';
+import { createContextFactory } from './context.js';
+import { Readiness } from './readiness.js';
+import { useBodyLimit } from './use-body-limit.js';
+import { useIntrospectionSwitch } from './use-introspection-switch.js';
+import { useMetrics } from './use-metrics.js';
+import { useReadiness } from './use-readiness.js';
+import { useSecurityHeaders } from './use-security-headers.js';
+
+export interface GatewayOptions {
+  config: GatewayConfig;
+  logger: Logger;
+  metrics?: GatewayMetrics;
+  /** The upstream; by default the HTTPS adapter built from `config`. */
+  graph?: GraphAdapter;
+  now?: () => Date;
+  /** What GraphiQL opens with (headers, example operation), asked for on every page load. */
+  graphiql?: () => Promise<GraphiQLOptions>;
+  /** Extra yoga plugins, e.g. the embedded mode's persona-token endpoint. */
+  plugins?: Plugin[];
+}
+
+export interface Gateway {
+  /** The fetch-style handler: tests call `gateway.yoga.fetch(request)`. */
+  yoga: YogaServerInstance<Record<string, never>, GatewayContext>;
+  readiness: Readiness;
+  metrics: GatewayMetrics;
+  /** Starts listening on `config.host:config.port`; resolves with the base URL. */
+  listen(): Promise<string>;
+  /** Stops accepting, lets in-flight requests finish within the grace period, then releases everything. */
+  close(): Promise<void>;
+}
+
+/** Builds the whole gateway from explicit dependencies; the entry point only reads the environment. */
+export function createGateway(options: GatewayOptions): Gateway {
+  const { config, logger } = options;
+  const metrics = options.metrics ?? createMetrics();
+  const dispatcher = createUpstreamAgent({ ca: config.upstreamCa });
+  // undici's fetch and the global one differ only in their TypeScript declarations.
+  const jwksFetch: JwksFetch = (url, { headers, method, signal }) =>
+    undiciFetch(url, {
+      headers: Object.fromEntries(headers),
+      method,
+      signal,
+      dispatcher,
+    }) as unknown as Promise<Response>;
+  const verifier: TokenVerifier = createTokenVerifier({ auth: config.auth, fetch: jwksFetch, logger });
+  const tokens: GraphTokenProvider = createMsalTokenProvider({
+    azure: config.azure,
+    dispatcher,
+    timeoutMs: config.graph.timeoutMs,
+    logger,
+  });
+  const graph =
+    options.graph ??
+    createHttpGraphAdapter(
+      new GraphHttpClient({
+        baseUrl: config.graph.baseUrl,
+        dispatcher,
+        tokens,
+        timeoutMs: config.graph.timeoutMs,
+        maxAttempts: config.graph.maxAttempts,
+        logger,
+        metrics,
+      }),
+    );
+  const readiness = new Readiness(
+    [
+      { name: 'jwks', check: () => verifier.refresh() },
+      { name: 'token-endpoint', check: () => tokens.probe() },
+    ],
+    logger,
+  );
+  readiness.start();
+
+  const graphiql = options.graphiql;
+  const yoga = createYoga<Record<string, never>, GatewayContext>({
+    schema,
+    context: createContextFactory({ verifier, graph, now: options.now ?? (() => new Date()) }),
+    graphqlEndpoint: '/graphql',
+    healthCheckEndpoint: '/health',
+    landingPage: false,
+    batching: false,
+    graphiql: config.http.graphiql
+      ? graphiql
+        ? () => graphiql()
+        : { title: 'Shared profile gateway' }
+      : false,
+    maskedErrors: { isDev: false },
+    cors: config.http.corsOrigins.length > 0 ? { origin: config.http.corsOrigins, credentials: true } : false,
+    logging: toYogaLogger(logger),
+    plugins: [
+      useSecurityHeaders(),
+      useMetrics(metrics),
+      useReadiness(readiness),
+      useBodyLimit(config.http.maxBodyBytes),
+      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
+      useIntrospectionSwitch(config.http.introspection),
+      ...(options.plugins ?? []),
+    ],
+  });
+
+  const server = createServer(yoga);
+  let closing: Promise<void> | undefined;
+
+  return {
+    yoga,
+    readiness,
+    metrics,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => {
+          const { address, port } = server.address() as AddressInfo;
+          const host = address.includes(':') ? `[${address}]` : address;
+          resolve(`http://${host}:${port}`);
+        });
+      }),
+    close: () => {
+      closing ??= (async () => {
+        readiness.beginShutdown();
+        const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        const grace = setTimeout(() => server.closeAllConnections(), config.http.shutdownGraceMs);
+        if (server.listening) await drained;
+        clearTimeout(grace);
+        verifier.close();
+        await dispatcher.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+function toYogaLogger(logger: Logger): YogaLogger {
+  const log =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (...args: unknown[]) => {
+      const [first, ...rest] = args;
+      if (first instanceof Error) logger[level]({ err: first.name }, first.message);
+      else logger[level](rest.length ? { details: rest.map(String) } : {}, String(first));
+    };
+  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+}

@@ -1,0 +1,65 @@
+import type { Logger } from '../observability/logger.js';
+
+export interface ReadinessProbe {
+  name: string;
+  /** Resolves once the dependency has answered. */
+  check(): Promise<void>;
+}
+
+/**
+ * Ready when every dependency has answered at least once and no shutdown has begun. Probes that
+ * fail are retried in the background until they succeed, so a gateway started before its
+ * authority is reachable becomes ready on its own.
+ */
+export class Readiness {
+  private readonly pending: Set<string>;
+  private shuttingDown = false;
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(
+    private readonly probes: ReadinessProbe[],
+    private readonly logger: Logger,
+    private readonly retryMs = 2_000,
+  ) {
+    this.pending = new Set(probes.map((probe) => probe.name));
+  }
+
+  start(): void {
+    for (const probe of this.probes) void this.run(probe);
+  }
+
+  isReady(): boolean {
+    return !this.shuttingDown && this.pending.size === 0;
+  }
+
+  /** Names of the dependencies that have not answered yet. */
+  waitingFor(): string[] {
+    return [...this.pending];
+  }
+
+  beginShutdown(): void {
+    this.shuttingDown = true;
+    this.stop();
+  }
+
+  stop(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  private async run(probe: ReadinessProbe): Promise<void> {
+    try {
+      await probe.check();
+      this.pending.delete(probe.name);
+    } catch {
+      if (this.shuttingDown) return;
+      this.logger.warn({ dependency: probe.name }, 'dependency not answering yet; retrying');
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        void this.run(probe);
+      }, this.retryMs);
+      timer.unref();
+      this.timers.add(timer);
+    }
+  }
+}

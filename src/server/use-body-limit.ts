@@ -1,0 +1,44 @@
+import type { Plugin } from 'graphql-yoga';
+
+/**
+ * Refuses request bodies over `maxBytes` with 413: at once when `Content-Length` says so, and while
+ * reading otherwise (chunked uploads), so that an oversized body is never buffered whole.
+ */
+export function useBodyLimit(maxBytes: number): Plugin {
+  const tooLarge = () =>
+    new Response(JSON.stringify({ errors: [{ message: `Request body exceeds ${maxBytes} bytes.` }] }), {
+      status: 413,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+    });
+  return {
+    onRequest({ request, endResponse }) {
+      const declared = Number(request.headers.get('content-length') ?? 0);
+      if (declared > maxBytes) endResponse(tooLarge());
+    },
+    onRequestParse({ request, requestParser, setRequestParser }) {
+      if (!requestParser || request.method !== 'POST' || !request.body) return;
+      setRequestParser(async (incoming) => {
+        const body = await readLimited(incoming, maxBytes);
+        if (body === undefined) return tooLarge();
+        return requestParser(new Request(incoming.url, { method: 'POST', headers: incoming.headers, body }));
+      });
+    },
+  };
+}
+
+async function readLimited(request: Request, maxBytes: number): Promise<string | undefined> {
+  const reader = request.body!.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

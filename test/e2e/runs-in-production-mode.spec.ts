@@ -1,0 +1,98 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { print } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type EmbeddedServices, startEmbeddedServices } from '../../src/emulator/embedded-services.js';
+import { PERSONAS } from '../../src/emulator/personas.js';
+import { RemoveOutboundSharedUserProfilePersonalDataDocument as Remove } from '../generated/graphql.js';
+import { GatewayProcess } from './gateway-process.js';
+
+describe('the production entry point against emulated HTTPS services', () => {
+  let services: EmbeddedServices;
+  let gateway: GatewayProcess;
+  let directory: string;
+
+  beforeAll(async () => {
+    services = await startEmbeddedServices();
+    directory = mkdtempSync(join(tmpdir(), 'gateway-e2e-'));
+    const caFile = join(directory, 'ca.pem');
+    writeFileSync(caFile, services.tls.ca);
+    gateway = await GatewayProcess.start({
+      NODE_ENV: 'production',
+      NODE_EXTRA_CA_CERTS: caFile,
+      ...services.env,
+    });
+    await gateway.untilReady();
+  });
+  afterAll(async () => {
+    await gateway?.stop();
+    await services?.close();
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  const post = (body: unknown, token?: string) =>
+    fetch(`${gateway.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+
+  it('removes a user’s own data through real token exchange and HTTPS', async () => {
+    const userId = PERSONAS.user.objectId;
+    const response = await post(
+      { query: print(Remove), variables: { userId } },
+      await services.personaToken('user'),
+    );
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as {
+      data: { removeOutboundSharedUserProfilePersonalData: { userId: string } };
+    };
+    expect(body.data.removeOutboundSharedUserProfilePersonalData.userId).toBe(userId);
+    expect(services.graph.requests.at(-1)).toMatchObject({ oid: userId, idtyp: 'user' });
+  });
+
+  it('answers 401 with WWW-Authenticate without a token', async () => {
+    const response = await post({ query: print(Remove), variables: { userId: PERSONAS.user.objectId } });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+  });
+
+  it('logs JSON lines without tokens or the client secret', async () => {
+    const logs = gateway.output.join('');
+    expect(logs).toContain('"msg":"gateway listening"');
+    expect(logs).not.toContain(services.env.AZURE_CLIENT_SECRET);
+    expect(logs).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\./);
+  });
+
+  it('finishes an in-flight request on SIGTERM, then exits 0', async () => {
+    services.graph.faults.add({ pathPattern: /removePersonalData$/, delayMs: 500, times: 1 });
+    const inFlight = post(
+      { query: print(Remove), variables: { userId: PERSONAS.user.objectId } },
+      await services.personaToken('user'),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    gateway.child.kill('SIGTERM');
+    const response = await inFlight;
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { errors?: unknown }).errors).toBeUndefined();
+    expect(await gateway.exited()).toBe(0);
+  });
+});
+
+describe('the production entry point without configuration', () => {
+  it('exits 1 and names every missing variable', async () => {
+    const gateway = await GatewayProcess.start({ NODE_ENV: 'production' });
+    expect(await gateway.exited()).toBe(1);
+    const output = gateway.output.join('');
+    for (const name of [
+      'AUTH_TENANT_ID',
+      'AUTH_AUDIENCE',
+      'AZURE_TENANT_ID',
+      'AZURE_CLIENT_ID',
+      'AZURE_CLIENT_SECRET',
+    ]) {
+      expect(output).toContain(name);
+    }
+  });
+});

@@ -1,0 +1,147 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { PERSONAS } from '../../src/emulator/personas.js';
+import { RemoveOutboundSharedUserProfilePersonalDataDocument as Remove } from '../generated/graphql.js';
+import { GatewayHarness, errorCodes } from '../support/gateway-harness.js';
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const REMOVAL = /removePersonalData$/;
+
+describe('upstream failures of removeOutboundSharedUserProfilePersonalData', () => {
+  let harness: GatewayHarness;
+  let token: string;
+  const userId = PERSONAS.user.objectId;
+
+  beforeAll(async () => {
+    harness = await GatewayHarness.start({ env: { GRAPH_TIMEOUT_MS: '1500', GRAPH_MAX_ATTEMPTS: '3' } });
+    token = await harness.token('user');
+  });
+  afterAll(() => harness.close());
+  beforeEach(() => {
+    harness.graph.faults.clear();
+    harness.graph.resetRecording();
+  });
+
+  const remove = () => harness.execute(Remove, { userId }, token);
+
+  function expectUpstreamIds(response: Awaited<ReturnType<typeof remove>>) {
+    const extensions = response.body.errors![0]!.extensions!;
+    expect(extensions.clientRequestId).toMatch(GUID);
+    expect(extensions.clientRequestId).toBe(harness.graph.requests.at(-1)!.clientRequestId);
+    expect(extensions.upstreamRequestId).toMatch(GUID);
+  }
+
+  it('retries a 429 after the Retry-After Graph asked for, then succeeds', async () => {
+    harness.graph.faults.add({ pathPattern: REMOVAL, status: 429, retryAfter: '0.3', times: 1 });
+    const started = Date.now();
+    const response = await remove();
+    expect(response.body.errors).toBeUndefined();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(280);
+    expect(harness.graph.requests).toHaveLength(2);
+    const [first, second] = harness.graph.requests;
+    expect(second!.clientRequestId).toBe(first!.clientRequestId);
+  });
+
+  it('honours a Retry-After given as an HTTP date', async () => {
+    const inOneSecond = new Date(Date.now() + 1000).toUTCString();
+    harness.graph.faults.add({ pathPattern: REMOVAL, status: 429, retryAfter: inOneSecond, times: 1 });
+    const response = await remove();
+    expect(response.body.errors).toBeUndefined();
+    expect(harness.graph.requests).toHaveLength(2);
+  });
+
+  it.each([503, 504])('retries a transient %i with backoff when no Retry-After is given', async (status) => {
+    harness.graph.faults.add({ pathPattern: REMOVAL, status, times: 2 });
+    const response = await remove();
+    expect(response.body.errors).toBeUndefined();
+    expect(harness.graph.requests).toHaveLength(3);
+  });
+
+  it('answers THROTTLED with retryAfterSeconds when Graph keeps throttling', async () => {
+    harness.graph.faults.add({ pathPattern: REMOVAL, status: 429, retryAfter: '0.1', times: Infinity });
+    const response = await remove();
+    expect(errorCodes(response)).toEqual(['THROTTLED']);
+    expect(response.body.errors![0]!.extensions!.retryAfterSeconds).toBe(1);
+    expect(harness.graph.requests).toHaveLength(3);
+    expectUpstreamIds(response);
+  });
+
+  it('gives up at once with THROTTLED when Retry-After exceeds the deadline', async () => {
+    harness.graph.faults.add({ pathPattern: REMOVAL, status: 429, retryAfter: '120', times: Infinity });
+    const response = await remove();
+    expect(errorCodes(response)).toEqual(['THROTTLED']);
+    expect(response.body.errors![0]!.extensions!.retryAfterSeconds).toBe(120);
+    expect(harness.graph.requests).toHaveLength(1);
+  });
+
+  it('answers UPSTREAM_TIMEOUT when Graph does not answer within GRAPH_TIMEOUT_MS', async () => {
+    harness.graph.faults.add({ pathPattern: REMOVAL, hang: true, times: Infinity });
+    const started = Date.now();
+    const response = await remove();
+    const elapsed = Date.now() - started;
+    expect(errorCodes(response)).toEqual(['UPSTREAM_TIMEOUT']);
+    expect(response.body.errors![0]!.extensions!.clientRequestId).toMatch(GUID);
+    expect(elapsed).toBeGreaterThanOrEqual(1400);
+    expect(elapsed).toBeLessThan(3000);
+  });
+
+  it('passes Graph’s own 403 on as FORBIDDEN with the upstream ids', async () => {
+    harness.graph.faults.add({ pathPattern: REMOVAL, status: 403, times: 1 });
+    const response = await remove();
+    expect(errorCodes(response)).toEqual(['FORBIDDEN']);
+    expectUpstreamIds(response);
+  });
+
+  it.each([400, 500, 502])(
+    'answers a %i with a generic UPSTREAM_ERROR, without Graph’s internals',
+    async (status) => {
+      harness.graph.faults.add({ pathPattern: REMOVAL, status, times: 1 });
+      const response = await remove();
+      expect(errorCodes(response)).toEqual(['UPSTREAM_ERROR']);
+      expect(response.body.errors![0]!.message).toBe('Microsoft Graph could not complete the request.');
+      expect(JSON.stringify(response.body)).not.toMatch(
+        /innerError|"code":"(BadRequest|InternalServerError)"/,
+      );
+      expectUpstreamIds(response);
+    },
+  );
+
+  it('answers UPSTREAM_UNAVAILABLE when Graph keeps answering 503', async () => {
+    harness.graph.faults.add({ pathPattern: REMOVAL, status: 503, times: Infinity });
+    const response = await remove();
+    expect(errorCodes(response)).toEqual(['UPSTREAM_UNAVAILABLE']);
+    expectUpstreamIds(response);
+  });
+});
+
+describe('unreachable upstreams', () => {
+  it('answers UPSTREAM_UNAVAILABLE when Graph cannot be reached', async () => {
+    const harness = await GatewayHarness.start({ env: { GRAPH_BASE_URL: 'https://127.0.0.1:9/beta' } });
+    try {
+      const response = await harness.execute(
+        Remove,
+        { userId: PERSONAS.user.objectId },
+        await harness.token('user'),
+      );
+      expect(errorCodes(response)).toEqual(['UPSTREAM_UNAVAILABLE']);
+      expect(response.body.errors![0]!.extensions!.clientRequestId).toMatch(GUID);
+    } finally {
+      await harness.close();
+    }
+  });
+
+  it('answers UPSTREAM_ERROR when the authority refuses the on-behalf-of exchange', async () => {
+    const harness = await GatewayHarness.start();
+    try {
+      harness.identityProvider.faults.add({ route: 'token', status: 400, times: 1 });
+      const response = await harness.execute(
+        Remove,
+        { userId: PERSONAS.user.objectId },
+        await harness.token('user'),
+      );
+      expect(errorCodes(response)).toEqual(['UPSTREAM_ERROR']);
+      expect(harness.graph.requests).toHaveLength(0);
+    } finally {
+      await harness.close();
+    }
+  });
+});

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, wantsEmbeddedMode } from '../../src/config/config.js';
+
+const REQUIRED = {
+  AUTH_TENANT_ID: 'tenant',
+  AUTH_AUDIENCE: 'api://gateway, 11111111-1111-1111-1111-111111111111',
+  AZURE_TENANT_ID: 'tenant',
+  AZURE_CLIENT_ID: 'client',
+  AZURE_CLIENT_SECRET: 'secret',
+};
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('configuration', () => {
+  it('names every missing variable at once', () => {
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+      'AUTH_TENANT_ID is required',
+      'AUTH_AUDIENCE is required',
+      'AZURE_TENANT_ID is required',
+      'AZURE_CLIENT_ID is required',
+      'AZURE_CLIENT_SECRET is required',
+    ]);
+  });
+
+  it('reports invalid values with their names', () => {
+    const problems = problemsOf({
+      ...REQUIRED,
+      GRAPH_BASE_URL: 'http://graph.example',
+      GRAPH_TIMEOUT_MS: '-1',
+      GRAPHIQL: 'yes',
+    });
+    expect(problems.some((p) => p.startsWith('GRAPH_BASE_URL'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('GRAPH_TIMEOUT_MS'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('GRAPHIQL'))).toBe(true);
+  });
+
+  it('derives the contract’s defaults from the tenant', () => {
+    const config = loadConfig({ ...REQUIRED, NODE_ENV: 'production' });
+    expect(config.auth.audiences).toEqual(['api://gateway', '11111111-1111-1111-1111-111111111111']);
+    expect(config.auth.issuers).toEqual(['https://login.microsoftonline.com/tenant/v2.0']);
+    expect(config.auth.jwksUri.href).toBe('https://login.microsoftonline.com/tenant/discovery/v2.0/keys');
+    expect(config.azure.authorityHost).toBe('https://login.microsoftonline.com');
+    expect(config.graph).toMatchObject({ baseUrl: 'https://graph.microsoft.com/beta', timeoutMs: 10_000 });
+    expect(config.rateLimit).toMatchObject({ operationsPerMinute: 600, removalsPerMinute: 60 });
+    expect(config.http).toMatchObject({
+      graphiql: true,
+      introspection: true,
+      maxBodyBytes: 1_048_576,
+      corsOrigins: [],
+    });
+    expect(config.host).toBe('0.0.0.0');
+    expect(config.port).toBe(4000);
+  });
+
+  it('builds the JWKS default from AZURE_AUTHORITY_HOST', () => {
+    const config = loadConfig({ ...REQUIRED, AZURE_AUTHORITY_HOST: 'https://127.0.0.1:8443/' });
+    expect(config.auth.jwksUri.href).toBe('https://127.0.0.1:8443/tenant/discovery/v2.0/keys');
+    expect(config.host).toBe('127.0.0.1');
+  });
+
+  it('starts the embedded mode only without configuration and outside production', () => {
+    expect(wantsEmbeddedMode({})).toBe(true);
+    expect(wantsEmbeddedMode({ NODE_ENV: 'development', PORT: '4001' })).toBe(true);
+    expect(wantsEmbeddedMode({ NODE_ENV: 'production' })).toBe(false);
+    expect(wantsEmbeddedMode({ AZURE_CLIENT_ID: 'x' })).toBe(false);
+    expect(wantsEmbeddedMode({ GRAPH_BASE_URL: 'https://graph.example' })).toBe(false);
+  });
+});

@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { PERSONAS } from '../../src/emulator/personas.js';
+import { GatewayHarness, errorCodes } from '../support/gateway-harness.js';
+
+const MUTATION = `mutation { removeOutboundSharedUserProfilePersonalData(userId: "${PERSONAS.user.objectId}") { userId } }`;
+
+describe('HTTP surface', () => {
+  let harness: GatewayHarness;
+  beforeAll(async () => {
+    harness = await GatewayHarness.start({ env: { MAX_BODY_BYTES: '4096' } });
+  });
+  afterAll(() => harness.close());
+  beforeEach(() => harness.graph.resetRecording());
+
+  it('answers /health with 200', async () => {
+    const response = await harness.fetch('/health');
+    expect(response.status).toBe(200);
+  });
+
+  it('answers /readiness with 200 once the JWKS and the token endpoint have answered', async () => {
+    const response = await harness.fetch('/readiness');
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ready' });
+  });
+
+  it('serves Prometheus metrics with request counts and upstream calls by status', async () => {
+    await harness.post({ query: MUTATION }, await harness.token('user'));
+    const response = await harness.fetch('/metrics');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+    const text = await response.text();
+    expect(text).toMatch(/gateway_http_requests_total\{method="POST",status="200"\} \d+/);
+    expect(text).toMatch(
+      /gateway_upstream_calls_total\{operation="removeOutboundPersonalData",status="204"\} 1/,
+    );
+    expect(text).toContain('gateway_upstream_retries_total');
+  });
+
+  it('sets nosniff and no x-powered-by on every response', async () => {
+    for (const path of ['/health', '/readiness', '/metrics', '/graphql', '/nowhere']) {
+      const response = await harness.fetch(path);
+      expect(response.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(response.headers.has('x-powered-by'), path).toBe(false);
+    }
+  });
+
+  it('refuses mutations over GET with 405', async () => {
+    const token = await harness.token('user');
+    const response = await harness.fetch(`/graphql?query=${encodeURIComponent(MUTATION)}`, {
+      headers: { authorization: `Bearer ${token}`, 'x-graphql-yoga-csrf': '1', accept: 'application/json' },
+    });
+    expect(response.status).toBe(405);
+    expect(harness.graph.requests).toHaveLength(0);
+  });
+
+  it.each(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x'])(
+    'refuses a %s post without the CSRF header',
+    async (contentType) => {
+      const response = await harness.fetch('/graphql', {
+        method: 'POST',
+        headers: { 'content-type': contentType },
+        body: JSON.stringify({ query: MUTATION }),
+      });
+      expect(response.status).toBeGreaterThanOrEqual(400);
+      expect(response.status).toBeLessThan(500);
+      expect(harness.graph.requests).toHaveLength(0);
+    },
+  );
+
+  it('refuses a GET query without the CSRF header', async () => {
+    const response = await harness.fetch('/graphql?query=%7B__typename%7D', {
+      headers: { accept: 'application/json' },
+    });
+    expect(response.status).toBe(403);
+  });
+
+  it('answers 413 to a body over MAX_BODY_BYTES, declared or streamed', async () => {
+    const big = JSON.stringify({ query: `{ __typename }`, variables: { pad: 'x'.repeat(10_000) } });
+    const declared = await harness.fetch('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: big,
+    });
+    expect(declared.status).toBe(413);
+
+    const streamed = await harness.fetch('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: new Blob([big]).stream(),
+      duplex: 'half',
+    } as RequestInit);
+    expect(streamed.status).toBe(413);
+  });
+
+  it('refuses operation batching (a JSON array)', async () => {
+    const token = await harness.token('user');
+    const response = await harness.post([{ query: MUTATION }, { query: MUTATION }], token);
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(harness.graph.requests).toHaveLength(0);
+  });
+
+  it('serves GraphiQL to browsers', async () => {
+    const response = await harness.fetch('/graphql', { headers: { accept: 'text/html' } });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('GraphiQL');
+  });
+
+  it('masks unexpected errors and never sends a stack trace', async () => {
+    const response = await harness.post({ query: '{ viewer { kind } }' }, 'not-a-jwt');
+    expect(response.status).toBe(401);
+    expect(JSON.stringify(response.body)).not.toMatch(/at .*\.(ts|js):\d+/);
+    expect(errorCodes(response)).toEqual(['UNAUTHENTICATED']);
+  });
+});

@@ -1,0 +1,142 @@
+import { type JWK, SignJWT, exportJWK, exportSPKI, generateKeyPair, importJWK } from 'jose';
+import { Agent, request } from 'undici';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { PERSONAS, personaClaims } from '../../src/emulator/personas.js';
+import {
+  RemoveOutboundSharedUserProfilePersonalDataDocument as Remove,
+  ViewerDocument,
+} from '../generated/graphql.js';
+import { GatewayHarness, errorCodes } from '../support/gateway-harness.js';
+
+const now = () => Math.floor(Date.now() / 1000);
+const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+describe('bearer token verification', () => {
+  let harness: GatewayHarness;
+  let publishedKey: JWK;
+
+  beforeAll(async () => {
+    harness = await GatewayHarness.start();
+    const agent = new Agent({ connect: { ca: harness.services.tls.ca } });
+    const response = await request(harness.identityProvider.jwksUri, { dispatcher: agent });
+    publishedKey = ((await response.body.json()) as { keys: JWK[] }).keys[0]!;
+    await agent.close();
+  });
+  afterAll(() => harness.close());
+  beforeEach(() => harness.graph.resetRecording());
+
+  function validClaims(): Record<string, unknown> {
+    return {
+      ...personaClaims('user'),
+      iss: harness.identityProvider.issuer,
+      iat: now(),
+      nbf: now(),
+      exp: now() + 3600,
+    };
+  }
+
+  async function expectRefused(token: string) {
+    const response = await harness.execute(Remove, { userId: PERSONAS.user.objectId }, token);
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+    expect(errorCodes(response)).toEqual(['UNAUTHENTICATED']);
+    expect(harness.graph.requests).toHaveLength(0);
+    return response;
+  }
+
+  it('accepts a token signed by the tenant’s published key', async () => {
+    const response = await harness.execute(ViewerDocument, {}, await harness.token('user'));
+    expect(response.body.data?.viewer).toMatchObject({
+      kind: 'USER',
+      userId: PERSONAS.user.objectId,
+      scopes: ['CrossTenantUserProfileSharing.ReadWrite'],
+    });
+  });
+
+  it('refuses a token forged with another key under the published kid', async () => {
+    const { privateKey } = await generateKeyPair('RS256');
+    const token = await new SignJWT(validClaims())
+      .setProtectedHeader({ alg: 'RS256', kid: publishedKey.kid!, typ: 'JWT' })
+      .sign(privateKey);
+    await expectRefused(token);
+  });
+
+  it('refuses an unsigned token (alg: none)', async () => {
+    const token = `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url(validClaims())}.`;
+    await expectRefused(token);
+  });
+
+  it('refuses an HMAC token keyed with the published public key', async () => {
+    const pem = await exportSPKI((await importJWK({ ...publishedKey, alg: 'RS256' }, 'RS256')) as CryptoKey);
+    for (const secret of [pem, JSON.stringify(publishedKey)]) {
+      const token = await new SignJWT(validClaims())
+        .setProtectedHeader({ alg: 'HS256', kid: publishedKey.kid!, typ: 'JWT' })
+        .sign(new TextEncoder().encode(secret));
+      await expectRefused(token);
+    }
+  });
+
+  it('refuses a token whose kid the tenant never published', async () => {
+    const { privateKey, publicKey } = await generateKeyPair('RS256');
+    expect((await exportJWK(publicKey)).kid).toBeUndefined();
+    const token = await new SignJWT(validClaims())
+      .setProtectedHeader({ alg: 'RS256', kid: 'not-a-published-key', typ: 'JWT' })
+      .sign(privateKey);
+    await expectRefused(token);
+  });
+
+  it('refuses an expired token beyond the 60 s skew', async () => {
+    const response = await expectRefused(
+      await harness.token('user', { iat: now() - 7200, nbf: now() - 7200, exp: now() - 61 }),
+    );
+    expect(response.body.errors![0]!.message).toMatch(/expired/);
+  });
+
+  it('accepts a token expired by less than the 60 s skew', async () => {
+    const token = await harness.token('user', { iat: now() - 3600, nbf: now() - 3600, exp: now() - 30 });
+    const response = await harness.execute(ViewerDocument, {}, token);
+    expect(response.status).toBe(200);
+    expect(response.body.data?.viewer.kind).toBe('USER');
+  });
+
+  it('refuses a token that is not valid yet beyond the skew', async () => {
+    await expectRefused(await harness.token('user', { nbf: now() + 120, iat: now() }));
+  });
+
+  it('refuses a token for another audience', async () => {
+    await expectRefused(await harness.token('user', { aud: 'api://someone-else' }));
+  });
+
+  it('refuses a token from another issuer', async () => {
+    await expectRefused(
+      await harness.token('user', { iss: 'https://login.microsoftonline.com/another/v2.0' }),
+    );
+  });
+
+  it('refuses a token without exp', async () => {
+    const token = await harness.identityProvider.issueToken(personaClaims('user'), { omitExp: true });
+    await expectRefused(token);
+  });
+
+  it('refuses a token with an unknown critical header', async () => {
+    const token = await harness.identityProvider.issueToken(personaClaims('user'), {
+      header: { crit: ['x-unknown'], 'x-unknown': true },
+    });
+    await expectRefused(token);
+  });
+
+  it.each(['Basic dXNlcjpwYXNz', 'Bearer', 'Bearer a b', 'bearer-token'])(
+    'refuses the malformed Authorization header %j',
+    async (header) => {
+      const response = await harness.post({ query: 'query { viewer { kind } }' }, undefined, {
+        authorization: header,
+      });
+      expect(response.status).toBe(401);
+      expect(errorCodes(response)).toEqual(['UNAUTHENTICATED']);
+    },
+  );
+
+  it('refuses garbage that only looks like a token', async () => {
+    await expectRefused('abc.def.ghi');
+  });
+});

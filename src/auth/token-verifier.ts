@@ -1,13 +1,16 @@
-import { type JWTPayload, createRemoteJWKSet, customFetch, errors, jwtVerify } from 'jose';
+import { type JWTPayload, type JWTVerifyOptions, errors, jwtVerify } from 'jose';
 import type { GatewayConfig } from '../config/config.js';
 import { UnauthenticatedError } from '../errors/gateway-errors.js';
 import type { Logger } from '../observability/logger.js';
 import type { Caller } from './caller.js';
+import { type JwksFetch, JwksKeySet, describeJoseError } from './jwks-key-set.js';
+import { refuseUnexpectedHeader } from './token-header-policy.js';
+import { type VerifiedCaller, VerifiedTokenCache } from './verified-token-cache.js';
 
-export type JwksFetch = (
-  url: string,
-  init: { headers: Headers; method: 'GET'; signal: AbortSignal },
-) => Promise<Response>;
+export type { JwksFetch } from './jwks-key-set.js';
+
+/** What became of one bearer token: verified now, answered from the cache, or refused. */
+export type VerificationOutcome = 'verified' | 'cached' | 'refused';
 
 export interface TokenVerifierOptions {
   auth: GatewayConfig['auth'];
@@ -16,6 +19,8 @@ export interface TokenVerifierOptions {
   logger: Logger;
   /** Signature algorithms accepted; asymmetric only, so a public key can never act as an HMAC secret. */
   algorithms?: string[];
+  /** Told of every outcome, e.g. to count them in metrics. */
+  onOutcome?: (outcome: VerificationOutcome) => void;
 }
 
 export interface TokenVerifier {
@@ -28,60 +33,81 @@ export interface TokenVerifier {
   close(): void;
 }
 
+/** A refusal whose reason is logged (as a code) but never told to the client. */
+class Refused extends Error {}
+
 /**
- * Entra ID access-token verification with jose. Keys come from the tenant's JWKS, cached without
- * expiry and refreshed in the background; an unknown `kid` refetches at most once per cooldown, and
- * a failed fetch keeps the last good key set (jose only replaces it on success).
+ * Entra ID access-token verification with jose. The header is screened before any cryptography,
+ * keys come from the tenant's JWKS (refreshed in the background, refetched for an unknown `kid` at
+ * most once per cooldown, last good set kept on failure), and verified callers are remembered
+ * until `exp` under the token's SHA-256.
  */
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
   const { auth, logger } = options;
-  const jwks = createRemoteJWKSet(auth.jwksUri, {
-    cooldownDuration: auth.jwksCooldownMs,
-    cacheMaxAge: Infinity,
-    timeoutDuration: 5_000,
-    [customFetch]: options.fetch,
-  });
   const algorithms = options.algorithms ?? ['RS256'];
+  const keys = new JwksKeySet({
+    uri: auth.jwksUri,
+    cooldownMs: auth.jwksCooldownMs,
+    refreshMs: auth.jwksRefreshMs,
+    fetch: options.fetch,
+    logger,
+  });
+  const cache =
+    auth.tokenCacheSize > 0 ? new VerifiedTokenCache(auth.tokenCacheSize, auth.clockSkewSeconds) : undefined;
+  const verifyOptions: JWTVerifyOptions = {
+    algorithms,
+    issuer: auth.issuers,
+    audience: auth.audiences,
+    clockTolerance: auth.clockSkewSeconds,
+    requiredClaims: ['exp'],
+  };
+  const report = options.onOutcome ?? (() => {});
 
-  const refresh = () => jwks.reload();
-  const timer = setInterval(() => {
-    refresh().catch((error: unknown) =>
-      logger.warn({ err: describe(error) }, 'JWKS refresh failed; keeping keys'),
-    );
-  }, auth.jwksRefreshMs);
-  timer.unref();
+  async function verifySignature(token: string): Promise<JWTPayload> {
+    const refusal = refuseUnexpectedHeader(token, algorithms);
+    if (refusal) throw new Refused(refusal);
+    if (!(await keys.ensureLoaded())) throw new Refused('no signing keys yet');
+    try {
+      return (await jwtVerify(token, keys.getKey, verifyOptions)).payload;
+    } catch (error) {
+      if (!(error instanceof errors.JWKSNoMatchingKey) || !(await keys.refetchForUnknownKey())) throw error;
+      return (await jwtVerify(token, keys.getKey, verifyOptions)).payload;
+    }
+  }
 
   return {
     async verify(token) {
-      let payload: JWTPayload;
-      try {
-        ({ payload } = await jwtVerify(token, jwks, {
-          algorithms,
-          issuer: auth.issuers,
-          audience: auth.audiences,
-          clockTolerance: auth.clockSkewSeconds,
-          requiredClaims: ['exp'],
-        }));
-      } catch (error) {
-        logger.debug({ reason: describe(error) }, 'bearer token refused');
-        throw new UnauthenticatedError(
-          error instanceof errors.JWTExpired
-            ? 'The bearer token has expired.'
-            : 'The bearer token is not valid.',
-        );
+      const key = cache ? VerifiedTokenCache.keyOf(token) : '';
+      const cached = cache?.get(key);
+      if (cached) {
+        report('cached');
+        return { ...cached, assertion: token };
       }
-      return toCaller(payload, token);
+      let caller: VerifiedCaller;
+      try {
+        caller = toCaller(await verifySignature(token));
+      } catch (error) {
+        report('refused');
+        logger.debug(
+          { reason: error instanceof Refused ? error.message : describeJoseError(error) },
+          'bearer token refused',
+        );
+        throw error instanceof UnauthenticatedError
+          ? error
+          : new UnauthenticatedError(
+              error instanceof errors.JWTExpired
+                ? 'The bearer token has expired.'
+                : 'The bearer token is not valid.',
+            );
+      }
+      cache?.set(key, caller);
+      report('verified');
+      return { ...caller, assertion: token };
     },
-    hasKeys: () => jwks.jwks() !== undefined,
-    refresh,
-    close: () => clearInterval(timer),
+    hasKeys: () => keys.hasKeys(),
+    refresh: () => keys.refresh(),
+    close: () => keys.close(),
   };
-}
-
-/** jose's stable error code, never the token or its claims. */
-function describe(error: unknown): string {
-  if (error instanceof errors.JOSEError) return error.code;
-  return error instanceof Error ? error.name : 'unknown';
 }
 
 function stringClaim(payload: JWTPayload, name: string): string | undefined {
@@ -93,7 +119,7 @@ function stringList(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 }
 
-function toCaller(payload: JWTPayload, token: string): Caller {
+function toCaller(payload: JWTPayload): VerifiedCaller {
   const objectId = stringClaim(payload, 'oid');
   const tenantId = stringClaim(payload, 'tid');
   if (!objectId || !tenantId || payload.exp === undefined) {
@@ -109,6 +135,5 @@ function toCaller(payload: JWTPayload, token: string): Caller {
     roles: stringList(payload.roles),
     directoryRoles: stringList(payload.wids),
     expiresAt: payload.exp,
-    assertion: token,
   };
 }

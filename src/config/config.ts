@@ -18,6 +18,8 @@ export interface GatewayConfig {
     jwksCooldownMs: number;
     /** Background refresh period of the key set. */
     jwksRefreshMs: number;
+    /** Verified tokens remembered until they expire (by SHA-256 of the token); 0 turns the cache off. */
+    tokenCacheSize: number;
     clockSkewSeconds: number;
   };
   azure: {
@@ -30,13 +32,33 @@ export interface GatewayConfig {
   graph: {
     /** Without a trailing slash, e.g. `https://graph.microsoft.com/beta`. */
     baseUrl: string;
+    /** The scope asked of the authority for Graph tokens; a national cloud has its own. */
+    scope: string;
     timeoutMs: number;
     maxAttempts: number;
+    /** Consecutive failed exchanges that open the circuit, and how long it stays open before a probe. */
+    breaker: { threshold: number; halfOpenAfterMs: number };
+    /** `$batch` calls of one bulk operation in flight at once. */
+    batchConcurrency: number;
+    /** How a profile-wide outbound removal reaches Graph: one action, or one per tenant. */
+    outboundRemoval: 'profile' | 'per-tenant';
   };
   rateLimit: {
+    enabled: boolean;
     operationsPerMinute: number;
     removalsPerMinute: number;
     redisUrl: string | undefined;
+  };
+  /** Bounds on a GraphQL document, checked before execution (see SECURITY.md). */
+  documentLimits: {
+    enabled: boolean;
+    maxDepth: number;
+    maxAliases: number;
+    maxTokens: number;
+    maxDirectives: number;
+    maxCost: number;
+    maxListItems: number;
+    maxMutationFields: number;
   };
   http: {
     corsOrigins: string[];
@@ -107,17 +129,37 @@ const envSchema = z.object({
   AUTH_JWKS_URI: httpsUrl.optional(),
   AUTH_JWKS_COOLDOWN_MS: positiveInt.default(300_000),
   AUTH_JWKS_REFRESH_MS: positiveInt.default(3_600_000),
+  AUTH_TOKEN_CACHE_SIZE: z.coerce.number().int().min(0).default(10_000),
   AZURE_AUTHORITY_HOST: httpsUrl.optional(),
   AZURE_TENANT_ID: z.string().min(1),
   AZURE_CLIENT_ID: z.string().min(1),
   AZURE_CLIENT_SECRET: z.string().min(1),
   GRAPH_BASE_URL: httpsUrl.optional(),
+  GRAPH_SCOPE: z.string().min(1).default('https://graph.microsoft.com/.default'),
   GRAPH_TIMEOUT_MS: positiveInt.default(10_000),
   GRAPH_MAX_ATTEMPTS: positiveInt.max(10).default(4),
+  GRAPH_BREAKER_THRESHOLD: positiveInt.default(5),
+  GRAPH_BREAKER_HALF_OPEN_AFTER_MS: positiveInt.default(10_000),
+  GRAPH_BATCH_CONCURRENCY: positiveInt.max(50).default(4),
+  GRAPH_OUTBOUND_REMOVAL: z.enum(['profile', 'per-tenant']).default('profile'),
   RATE_LIMIT_OPERATIONS_PER_MINUTE: positiveInt.default(600),
   RATE_LIMIT_REMOVALS_PER_MINUTE: positiveInt.default(60),
   REDIS_URL: z.string().url().optional(),
-  CORS_ORIGINS: list.optional(),
+  RATE_LIMITING: bool.default(true),
+  DOCUMENT_LIMITS: bool.default(true),
+  MAX_DEPTH: positiveInt.default(10),
+  MAX_ALIASES: positiveInt.default(15),
+  MAX_TOKENS: positiveInt.default(1000),
+  MAX_DIRECTIVES: positiveInt.default(50),
+  MAX_COST: positiveInt.default(50_000),
+  MAX_LIST_ITEMS: positiveInt.default(1000),
+  MAX_MUTATION_FIELDS: positiveInt.default(1),
+  CORS_ORIGINS: list
+    .refine(
+      (origins) => origins.every((origin) => origin === '*' || isOrigin(origin)),
+      'must list origins such as https://app.example.com (scheme, host and port only), or *',
+    )
+    .optional(),
   GRAPHIQL: bool.default(true),
   INTROSPECTION: bool.default(true),
   MAX_BODY_BYTES: positiveInt.default(1_048_576),
@@ -160,6 +202,7 @@ export function loadConfig(env: Env): GatewayConfig {
       jwksUri: e.AUTH_JWKS_URI ?? new URL(`${authorityHost}/${e.AUTH_TENANT_ID}/discovery/v2.0/keys`),
       jwksCooldownMs: e.AUTH_JWKS_COOLDOWN_MS,
       jwksRefreshMs: e.AUTH_JWKS_REFRESH_MS,
+      tokenCacheSize: e.AUTH_TOKEN_CACHE_SIZE,
       clockSkewSeconds: 60,
     },
     azure: {
@@ -170,13 +213,31 @@ export function loadConfig(env: Env): GatewayConfig {
     },
     graph: {
       baseUrl: withoutTrailingSlash(e.GRAPH_BASE_URL ?? 'https://graph.microsoft.com/beta'),
+      scope: e.GRAPH_SCOPE,
       timeoutMs: e.GRAPH_TIMEOUT_MS,
       maxAttempts: e.GRAPH_MAX_ATTEMPTS,
+      breaker: {
+        threshold: e.GRAPH_BREAKER_THRESHOLD,
+        halfOpenAfterMs: e.GRAPH_BREAKER_HALF_OPEN_AFTER_MS,
+      },
+      batchConcurrency: e.GRAPH_BATCH_CONCURRENCY,
+      outboundRemoval: e.GRAPH_OUTBOUND_REMOVAL,
     },
     rateLimit: {
+      enabled: e.RATE_LIMITING,
       operationsPerMinute: e.RATE_LIMIT_OPERATIONS_PER_MINUTE,
       removalsPerMinute: e.RATE_LIMIT_REMOVALS_PER_MINUTE,
       redisUrl: e.REDIS_URL,
+    },
+    documentLimits: {
+      enabled: e.DOCUMENT_LIMITS,
+      maxDepth: e.MAX_DEPTH,
+      maxAliases: e.MAX_ALIASES,
+      maxTokens: e.MAX_TOKENS,
+      maxDirectives: e.MAX_DIRECTIVES,
+      maxCost: e.MAX_COST,
+      maxListItems: e.MAX_LIST_ITEMS,
+      maxMutationFields: e.MAX_MUTATION_FIELDS,
     },
     http: {
       corsOrigins: e.CORS_ORIGINS ?? [],
@@ -188,6 +249,14 @@ export function loadConfig(env: Env): GatewayConfig {
     logLevel: e.LOG_LEVEL,
     upstreamCa: undefined,
   };
+}
+
+function isOrigin(value: string): boolean {
+  try {
+    return new URL(value).origin === value;
+  } catch {
+    return false;
+  }
 }
 
 function withoutTrailingSlash(url: URL | string): string {

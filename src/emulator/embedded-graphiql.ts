@@ -1,5 +1,6 @@
 import type { GraphiQLOptions, Plugin } from 'graphql-yoga';
 import type { EmbeddedServices } from './embedded-services.js';
+import { administratorExamples } from './graphiql-examples.js';
 import { PERSONAS, type PersonaName } from './personas.js';
 
 const DEMO_PERSONA: PersonaName = 'user';
@@ -11,6 +12,7 @@ function demoOperation(): string {
 # and asks the emulated Microsoft Graph to remove the data this user shares with other tenants.
 # Other personas' tokens: GET /dev/personas (admin, reader, app).
 
+# 1 upstream call.
 mutation RemoveMySharedProfileData {
   removeOutboundSharedUserProfilePersonalData(userId: "${persona.objectId}") {
     userId
@@ -20,8 +22,17 @@ mutation RemoveMySharedProfileData {
   }
 }
 
+# 0 upstream calls: the gateway answers from the verified token.
 query WhoAmI {
   viewer { kind userId tenantId scopes roles }
+}
+
+# 2 upstream calls (the profile, then its tenants): any of the four scopes reads one's own.
+query MySharedProfile {
+  outboundSharedUserProfile(userId: "${persona.objectId}") {
+    userId
+    tenants(first: 10) { edges { node { tenantId } } pageInfo { hasNextPage endCursor } }
+  }
 }
 `;
 }
@@ -36,16 +47,22 @@ export function embeddedGatewayExtras(services: EmbeddedServices): {
   plugins: Plugin[];
 } {
   return {
-    graphiql: async () => ({
-      title: 'Shared profile gateway (embedded demo)',
-      defaultQuery: demoOperation(),
-      headers: JSON.stringify(
-        { Authorization: `Bearer ${await services.personaToken(DEMO_PERSONA)}` },
-        null,
-        2,
-      ),
-      shouldPersistHeaders: false,
-    }),
+    graphiql: async () => {
+      const bearer = async (persona: PersonaName) =>
+        JSON.stringify({ Authorization: `Bearer ${await services.personaToken(persona)}` }, null, 2);
+      const headers = await bearer(DEMO_PERSONA);
+      return {
+        title: 'Shared profile gateway (embedded demo)',
+        defaultQuery: demoOperation(),
+        headers,
+        // A second tab signed in as the administrator, for the listings and the inbound actions.
+        defaultTabs: [
+          { query: demoOperation(), headers },
+          { query: administratorExamples(), headers: await bearer('admin') },
+        ],
+        shouldPersistHeaders: false,
+      };
+    },
     plugins: [
       {
         async onRequest({ url, request, endResponse }) {

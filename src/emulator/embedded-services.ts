@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { startGraphEmulator, type GraphEmulator } from './graph-emulator.js';
+import { startGraphEmulator, type DemoData, type GraphEmulator } from './graph-emulator.js';
 import { startIdentityProvider, type IdentityProvider } from './identity-provider.js';
 import { createLoopbackTls, type TlsMaterial } from './loopback-tls.js';
 import { PROFILE_SHARING_PERMISSIONS } from './microsoft-identifiers.js';
@@ -13,6 +13,8 @@ import {
 
 export interface EmbeddedServicesOptions {
   graphLatencyMs?: number;
+  /** The directory the Graph emulator serves; the demo directory by default. */
+  graphData?: DemoData;
 }
 
 /** A development identity provider and Graph emulator, wired to each other, for one gateway. */
@@ -53,6 +55,7 @@ export async function startEmbeddedServices(
       jwksUri: identityProvider.jwksUri,
       trustedCa: tls.ca,
       ...(options.graphLatencyMs !== undefined ? { latencyMs: options.graphLatencyMs } : {}),
+      ...(options.graphData ? { data: options.graphData } : {}),
     });
   } catch (error) {
     await identityProvider.close();

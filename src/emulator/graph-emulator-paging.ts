@@ -14,7 +14,8 @@ function decodeSkipToken(token: string): number | undefined {
 }
 
 /**
- * One page of a collection, the way Graph pages: `$top` sets the page size (capped), and
+ * One page of a collection, the way Graph pages: `$top` sets the page size (capped at
+ * `maxPageSize`, as Graph caps it server-side), and
  * `@odata.nextLink` is an absolute URL carrying `$skiptoken` and the caller's `$top`.
  */
 export function pageOf<T>(
@@ -22,6 +23,7 @@ export function pageOf<T>(
   baseUrl: string,
   items: readonly T[],
   toEntity: (item: T) => Record<string, unknown>,
+  maxPageSize = MAX_PAGE_SIZE,
 ): GraphResponse {
   const topParameter = request.query.get('$top');
   const top = topParameter === null ? DEFAULT_PAGE_SIZE : Number(topParameter);
@@ -37,7 +39,7 @@ export function pageOf<T>(
   const offset = skipToken === null ? 0 : decodeSkipToken(skipToken);
   if (offset === undefined) return graphError(request.ids, 400, 'BadRequest', 'The $skiptoken is invalid.');
 
-  const pageSize = Math.min(top, MAX_PAGE_SIZE);
+  const pageSize = Math.min(top, maxPageSize);
   const end = offset + pageSize;
   const nextQuery = `${topParameter === null ? '' : `$top=${top}&`}$skiptoken=${encodeSkipToken(end)}`;
   return {

@@ -59,8 +59,23 @@ interface DataPolicyOperation {
   submittedDateTime: string;
 }
 
+/** Server-side paging settings that tests may change while the emulator runs. */
+export interface PagingSettings {
+  /** The most items Graph puts in one page, whatever `$top` asks. */
+  maxPageSize: number | undefined;
+}
+
 /** Graph's routes for shared user profiles, over one directory's data. */
-export function createGraphRoutes(data: DemoData, baseUrl: string): (request: GraphRequest) => GraphResponse {
+export function createGraphRoutes(
+  data: DemoData,
+  baseUrl: string,
+  paging: PagingSettings = { maxPageSize: undefined },
+): (request: GraphRequest) => GraphResponse {
+  const page = <T>(
+    request: GraphRequest,
+    items: readonly T[],
+    toEntity: (item: T) => Record<string, unknown>,
+  ) => pageOf(request, baseUrl, items, toEntity, paging.maxPageSize);
   const outboundById = new Map(data.outbound.map((profile) => [profile.userId.toLowerCase(), profile]));
   const inboundById = new Map(data.inbound.map((profile) => [profile.userId.toLowerCase(), profile]));
   const operations = new Map<string, DataPolicyOperation>();
@@ -115,8 +130,7 @@ export function createGraphRoutes(data: DemoData, baseUrl: string): (request: Gr
     route(
       'GET',
       'directory/outboundSharedUserProfiles',
-      (request) =>
-        refusal(request, read) ?? pageOf(request, baseUrl, data.outbound, ({ userId }) => ({ userId })),
+      (request) => refusal(request, read) ?? page(request, data.outbound, ({ userId }) => ({ userId })),
     ),
     route('GET', 'directory/outboundSharedUserProfiles/{userId}', (request, { userId }) => {
       const profile = findOutbound(userId);
@@ -131,9 +145,7 @@ export function createGraphRoutes(data: DemoData, baseUrl: string): (request: Gr
       const profile = findOutbound(userId);
       return (
         refusal(request, read, userId) ??
-        (profile
-          ? pageOf(request, baseUrl, profile.tenantIds, (tenantId) => ({ tenantId }))
-          : notFound(request, userId))
+        (profile ? page(request, profile.tenantIds, (tenantId) => ({ tenantId })) : notFound(request, userId))
       );
     }),
     route(
@@ -160,7 +172,7 @@ export function createGraphRoutes(data: DemoData, baseUrl: string): (request: Gr
     route(
       'GET',
       'directory/inboundSharedUserProfiles',
-      (request) => refusal(request, read) ?? pageOf(request, baseUrl, data.inbound, inboundFields),
+      (request) => refusal(request, read) ?? page(request, data.inbound, inboundFields),
     ),
     route('GET', 'directory/inboundSharedUserProfiles/{userId}', (request, { userId }) => {
       const profile = findInbound(userId);

@@ -21,7 +21,7 @@ import {
   type RequestIds,
 } from './graph-emulator-protocol.js';
 import { GraphRecorder, type RecordedRequest } from './graph-emulator-recording.js';
-import { createGraphRoutes } from './graph-emulator-routes.js';
+import { createGraphRoutes, type PagingSettings } from './graph-emulator-routes.js';
 import {
   hangUntilClosed,
   headerValue,
@@ -68,9 +68,15 @@ export interface GraphEmulator {
   readonly data: DemoData;
   /** TLS connections accepted since start or the last reset. */
   readonly connections: number;
+  /** Calls whose client hung up before the answer (since start or the last reset): aborted upstream requests. */
+  readonly abandonedRequests: number;
   resetRecording(): void;
   readonly faults: GraphFaultControls;
   setLatency(ms: number): void;
+  /** Caps every page at `size` items whatever `$top` asks, as Graph may; `undefined` restores the default. */
+  setMaxPageSize(size: number | undefined): void;
+  /** The most calls that were in progress at once since start or the last reset. */
+  readonly peakConcurrency: number;
   setFailureRate(rate: number, status?: number): void;
   close(): Promise<void>;
 }
@@ -98,6 +104,9 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
   const recorder = new GraphRecorder();
   const data = options.data ?? createDemoData();
   let latencyMs = options.latencyMs ?? 0;
+  const paging: PagingSettings = { maxPageSize: undefined };
+  let inFlight = 0;
+  let peakConcurrency = 0;
 
   // The handler reads `baseUrl` and `routes`, assigned right after listening: no request can be
   // handled before this function's continuation has run.
@@ -106,7 +115,11 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
       requestId: randomUUID(),
       clientRequestId: headerValue(request, 'client-request-id'),
     };
-    const reply = await answer(request, ids, closing);
+    inFlight += 1;
+    peakConcurrency = Math.max(peakConcurrency, inFlight);
+    const reply = await answer(request, ids, closing).finally(() => {
+      inFlight -= 1;
+    });
     const headers: Record<string, string> = {
       'request-id': ids.requestId,
       'client-request-id': ids.clientRequestId ?? ids.requestId,
@@ -116,7 +129,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
     sendJson(response, reply.status, headers, reply.body);
   });
   const baseUrl = `${server.origin}${VERSION_PREFIX}`;
-  const routes = createGraphRoutes(data, baseUrl);
+  const routes = createGraphRoutes(data, baseUrl, paging);
 
   async function answer(
     request: IncomingMessage,
@@ -227,13 +240,23 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
     get connections() {
       return server.connections;
     },
+    get abandonedRequests() {
+      return server.abandonedRequests;
+    },
+    get peakConcurrency() {
+      return peakConcurrency;
+    },
     resetRecording() {
       recorder.reset();
+      peakConcurrency = inFlight;
       server.resetConnectionCount();
     },
     faults,
     setLatency(ms) {
       latencyMs = ms;
+    },
+    setMaxPageSize(size) {
+      paging.maxPageSize = size;
     },
     setFailureRate: (rate, status) => faults.setFailureRate(rate, status),
     async close() {

@@ -1,5 +1,6 @@
 import { createServer, type ServerOptions } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setMaxListeners } from 'node:events';
 import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { TlsMaterial } from './loopback-tls.js';
@@ -27,6 +28,8 @@ export interface LoopbackServer {
   readonly origin: string;
   /** TLS connections accepted so far (or since the last reset), to observe keep-alive reuse. */
   readonly connections: number;
+  /** Requests whose client went away before the answer was sent (since start or the last reset). */
+  readonly abandonedRequests: number;
   resetConnectionCount(): void;
   close(): Promise<void>;
 }
@@ -37,11 +40,17 @@ export async function startLoopbackServer(
 ): Promise<LoopbackServer> {
   const host = options.host ?? '127.0.0.1';
   const closing = new AbortController();
+  // Every sleeping or hung request listens for the shutdown: many at once is the point, not a leak.
+  setMaxListeners(Infinity, closing.signal);
   const sockets = new Set<Socket>();
   let connections = 0;
+  let abandonedRequests = 0;
 
   const tlsOptions: ServerOptions = { key: options.tls.key, cert: options.tls.cert };
   const server = createServer(tlsOptions, (request, response) => {
+    response.once('close', () => {
+      if (!response.writableFinished && !closing.signal.aborted) abandonedRequests += 1;
+    });
     handler(request, response, closing.signal).catch((error: unknown) => {
       if (closing.signal.aborted) return;
       // An emulator bug must surface in the test that hit it, not vanish as a hung request.
@@ -74,8 +83,12 @@ export async function startLoopbackServer(
     get connections() {
       return connections;
     },
+    get abandonedRequests() {
+      return abandonedRequests;
+    },
     resetConnectionCount() {
       connections = 0;
+      abandonedRequests = 0;
     },
     async close() {
       if (closing.signal.aborted) return;

@@ -65,8 +65,8 @@ export class BadUserInputError extends GatewayError {
 }
 
 export class RateLimitedError extends GatewayError {
-  constructor(retryAfterSeconds: number) {
-    super('RATE_LIMITED', 'Too many requests; retry later.', {
+  constructor(retryAfterSeconds: number, message = 'Too many requests; retry later.') {
+    super('RATE_LIMITED', message, {
       httpStatus: 429,
       headers: { 'Retry-After': String(retryAfterSeconds) },
       extensions: { retryAfterSeconds },

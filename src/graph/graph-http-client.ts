@@ -4,9 +4,12 @@ import type { Caller } from '../auth/caller.js';
 import { UpstreamError } from '../errors/gateway-errors.js';
 import type { Logger } from '../observability/logger.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
+import { pagePathBelow } from './graph-links.js';
 import { type GraphTokenProvider, TokenAcquisitionError } from './graph-token-provider.js';
 import { parseRetryAfter, toRetryAfterSeconds } from './retry-after.js';
 import { type AttemptOutcome, RETRYABLE_STATUSES, createGraphRetryPolicy } from './retry-policy.js';
+import { CircuitOpenError, UpstreamCircuit } from './upstream-circuit.js';
+import { UNHEALTHY_STATUSES, upstreamErrorForStatus } from './upstream-status.js';
 
 export interface GraphRequest {
   /** Names the call in metrics and logs, e.g. `removeOutboundPersonalData`. */
@@ -15,6 +18,11 @@ export interface GraphRequest {
   /** Path below the Graph base URL, with every id already percent-encoded. */
   path: string;
   body?: unknown;
+  /**
+   * When the call must be over (epoch milliseconds), retries included; `timeoutMs` from now by
+   * default. The calls of one bulk operation share a deadline this way.
+   */
+  deadline?: number;
 }
 
 export interface GraphResponse {
@@ -32,6 +40,14 @@ export interface GraphHttpClientOptions {
   /** One call's deadline, token acquisition and retries included. */
   timeoutMs: number;
   maxAttempts: number;
+  /** The circuit breaker around every exchange with Graph. */
+  circuit: { threshold: number; halfOpenAfterMs: number };
+  /**
+   * A dispatcher with a connection of its own, used for the one retry that follows a 503 or a
+   * dropped connection and closed right after it: Graph's guidance is to retry those on a new
+   * connection, and the pool would hand back the very socket that just failed.
+   */
+  freshConnection: () => Dispatcher;
   logger: Logger;
   metrics: GatewayMetrics;
   now?: () => number;
@@ -39,7 +55,18 @@ export interface GraphHttpClientOptions {
 
 interface Attempt extends AttemptOutcome {
   response: GraphResponse | undefined;
+  /** The socket error's code, or `TIMEOUT` when the deadline cut the exchange short. */
   networkError: string | undefined;
+}
+
+interface AttemptContext {
+  token: string;
+  clientRequestId: string;
+  deadline: number;
+  /** Aborted at the deadline or when the caller goes away. */
+  signal: AbortSignal;
+  callerSignal: AbortSignal | undefined;
+  freshConnection: boolean;
 }
 
 /** Errors worth a second try on a new connection: the socket died under us. */
@@ -50,39 +77,73 @@ const RETRYABLE_NETWORK_ERRORS = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET
  * retries of transient answers within one deadline, and the contract's error codes for the rest.
  */
 export class GraphHttpClient {
+  /** Open while Graph is down: calls then fail fast with UPSTREAM_UNAVAILABLE and never reach it. */
+  readonly circuit: UpstreamCircuit;
   private readonly retryPolicy;
   private readonly now: () => number;
 
   constructor(private readonly options: GraphHttpClientOptions) {
     this.retryPolicy = createGraphRetryPolicy({ maxAttempts: options.maxAttempts });
     this.now = options.now ?? Date.now;
+    this.circuit = new UpstreamCircuit({
+      name: 'graph',
+      threshold: options.circuit.threshold,
+      halfOpenAfterMs: options.circuit.halfOpenAfterMs,
+      isFailure: (result) => isUnhealthy(result as Attempt),
+      logger: options.logger,
+      metrics: options.metrics,
+    });
     this.retryPolicy.onRetry((event) => {
       const outcome = 'value' in event ? (event.value as Attempt) : undefined;
       options.logger.debug({ status: outcome?.status, delayMs: event.delay }, 'retrying Graph call');
     });
   }
 
+  /**
+   * The path to `send` for a link Graph handed out (`@odata.nextLink`), or `undefined` when the
+   * link is not a page of `collectionPath` below this client's base URL: links are only ever
+   * followed through this check, so no link can steer a request elsewhere.
+   */
+  pageLinkPath(link: string, collectionPath: string): string | undefined {
+    return pagePathBelow(this.options.baseUrl, link, collectionPath);
+  }
+
   async send(caller: Caller, graphRequest: GraphRequest, signal?: AbortSignal): Promise<GraphResponse> {
     const clientRequestId = crypto.randomUUID();
-    const started = this.now();
-    const deadline = started + this.options.timeoutMs;
+    const deadline = graphRequest.deadline ?? this.now() + this.options.timeoutMs;
+    const budget = deadline - this.now();
     const stopTimer = this.options.metrics.upstreamDuration.startTimer({ operation: graphRequest.operation });
     try {
-      const attempt = await timeout(this.options.timeoutMs, TimeoutStrategy.Aggressive).execute(
-        async ({ signal: deadlineSignal }) => {
-          const token = await this.options.tokens.tokenFor(caller, clientRequestId);
-          return this.retryPolicy.execute(({ attempt: number }) => {
-            if (number > 0) {
-              this.options.metrics.upstreamRetries.inc({
-                operation: graphRequest.operation,
-                reason: 'transient',
-              });
-            }
-            return this.attempt(graphRequest, token, clientRequestId, deadline, deadlineSignal);
-          }, deadlineSignal);
-        },
-        signal,
-      );
+      if (budget <= 0) throw new UpstreamError('UPSTREAM_TIMEOUT', { clientRequestId });
+      // Before the token too: an open circuit costs nothing upstream, the authority included.
+      this.circuit.refuseWhileOpen();
+      // Nothing is left in flight when the work returns, so the signal need not be aborted then:
+      // cockatiel's default abort on return builds a DOMException per call (measured, BENCHMARKS.md).
+      const attempt = await timeout(budget, {
+        strategy: TimeoutStrategy.Aggressive,
+        abortOnReturn: false,
+      }).execute(async ({ signal: deadlineSignal }) => {
+        const token = await this.options.tokens.tokenFor(caller, clientRequestId);
+        const context: AttemptContext = {
+          token,
+          clientRequestId,
+          deadline,
+          signal: deadlineSignal,
+          callerSignal: signal,
+          freshConnection: false,
+        };
+        return this.retryPolicy.execute(async ({ attempt: number }) => {
+          if (number > 0) {
+            this.options.metrics.upstreamRetries.inc({
+              operation: graphRequest.operation,
+              reason: 'transient',
+            });
+          }
+          const outcome = await this.circuit.execute(() => this.attempt(graphRequest, context));
+          context.freshConnection = outcome.status === 503 || outcome.networkError !== undefined;
+          return outcome;
+        }, deadlineSignal);
+      }, signal);
       return this.settle(attempt, clientRequestId);
     } catch (error) {
       throw this.toUpstreamError(error, clientRequestId, signal);
@@ -91,18 +152,16 @@ export class GraphHttpClient {
     }
   }
 
-  private async attempt(
-    graphRequest: GraphRequest,
-    token: string,
-    clientRequestId: string,
-    deadline: number,
-    signal: AbortSignal,
-  ): Promise<Attempt> {
+  private async attempt(graphRequest: GraphRequest, context: AttemptContext): Promise<Attempt> {
     const { operation } = graphRequest;
+    const { token, clientRequestId, deadline, signal } = context;
+    const dispatcher = context.freshConnection ? this.options.freshConnection() : this.options.dispatcher;
     try {
       const response = await request(`${this.options.baseUrl}${graphRequest.path}`, {
         method: graphRequest.method,
-        dispatcher: this.options.dispatcher,
+        dispatcher,
+        // Nor is the fresh connection kept: it served its one retry.
+        reset: context.freshConnection,
         signal,
         headers: {
           authorization: `Bearer ${token}`,
@@ -132,8 +191,9 @@ export class GraphHttpClient {
         },
       };
     } catch (error) {
-      const code = errorCode(error);
-      if (signal.aborted || code === undefined) throw error;
+      // A caller who went away says nothing about Graph's health; a deadline cut short does.
+      const code = signal.aborted && !context.callerSignal?.aborted ? 'TIMEOUT' : errorCode(error);
+      if (context.callerSignal?.aborted || code === undefined) throw error;
       this.options.metrics.upstreamCalls.inc({ operation, status: code });
       return {
         status: 0,
@@ -142,6 +202,8 @@ export class GraphHttpClient {
         networkError: code,
         response: undefined,
       };
+    } finally {
+      if (dispatcher !== this.options.dispatcher) await dispatcher.close().catch(() => undefined);
     }
   }
 
@@ -154,22 +216,18 @@ export class GraphHttpClient {
       { status: response.status, upstreamRequestId: ids.upstreamRequestId, clientRequestId },
       'Graph refused a request',
     );
-    switch (response.status) {
-      case 404:
-        throw new UpstreamError('NOT_FOUND', ids);
-      case 403:
-        throw new UpstreamError('FORBIDDEN', ids);
-      case 429:
-        throw new UpstreamError('THROTTLED', ids, toRetryAfterSeconds(attempt.retryAfterMs ?? 1000));
-      case 503:
-        throw new UpstreamError('UPSTREAM_UNAVAILABLE', ids, retryAfterSecondsOf(attempt));
-      default:
-        throw new UpstreamError('UPSTREAM_ERROR', ids);
-    }
+    throw upstreamErrorForStatus(response.status, ids, attempt.retryAfterMs);
   }
 
   private toUpstreamError(error: unknown, clientRequestId: string, signal: AbortSignal | undefined): unknown {
     if (error instanceof UpstreamError) return error;
+    if (error instanceof CircuitOpenError) {
+      return new UpstreamError(
+        'UPSTREAM_UNAVAILABLE',
+        { clientRequestId },
+        toRetryAfterSeconds(error.retryAfterMs),
+      );
+    }
     if (error instanceof TokenAcquisitionError) {
       const ids = { upstreamRequestId: undefined, clientRequestId };
       this.options.logger.warn(
@@ -185,8 +243,9 @@ export class GraphHttpClient {
   }
 }
 
-function retryAfterSecondsOf(attempt: Attempt): number | undefined {
-  return attempt.retryAfterMs === undefined ? undefined : toRetryAfterSeconds(attempt.retryAfterMs);
+/** What the circuit counts against Graph: no answer in time, a dropped socket, or a 502/503/504. */
+function isUnhealthy(attempt: Attempt): boolean {
+  return attempt.networkError !== undefined || UNHEALTHY_STATUSES.has(attempt.status);
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

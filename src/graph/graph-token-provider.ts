@@ -13,8 +13,6 @@ import type { GatewayConfig } from '../config/config.js';
 import type { Logger } from '../observability/logger.js';
 import { createMsalNetworkClient } from './msal-network-client.js';
 
-const GRAPH_DEFAULT_SCOPE = ['https://graph.microsoft.com/.default'];
-
 /** Graph access tokens for the gateway's own calls; never the caller's token itself. */
 export interface GraphTokenProvider {
   /** On-behalf-of the user for delegated callers, client credentials for applications. */
@@ -36,6 +34,8 @@ export class TokenAcquisitionError extends Error {
 
 export interface MsalTokenProviderOptions {
   azure: GatewayConfig['azure'];
+  /** e.g. `https://graph.microsoft.com/.default`. */
+  scope: string;
   dispatcher: Dispatcher;
   timeoutMs: number;
   logger: Logger;
@@ -60,12 +60,13 @@ export function createMsalTokenProvider(options: MsalTokenProviderOptions): Grap
   const now = options.now ?? Date.now;
   const configuration = msalConfiguration(options);
   const applicationClient = new ConfidentialClientApplication(configuration);
+  const scopes = [options.scope];
   const onBehalfOfTokens = new LRUCache<string, string>({ max: options.maxCachedUsers ?? 10_000 });
   const exchanges = new Map<string, Promise<string>>();
 
   async function applicationToken(correlationId: string): Promise<string> {
     const result = await applicationClient.acquireTokenByClientCredential({
-      scopes: GRAPH_DEFAULT_SCOPE,
+      scopes,
       correlationId,
     });
     if (!result?.accessToken) throw new TokenAcquisitionError('refused');
@@ -75,7 +76,7 @@ export function createMsalTokenProvider(options: MsalTokenProviderOptions): Grap
   async function exchange(caller: Caller, key: string, correlationId: string): Promise<string> {
     const result = await new ConfidentialClientApplication(configuration).acquireTokenOnBehalfOf({
       oboAssertion: caller.assertion,
-      scopes: GRAPH_DEFAULT_SCOPE,
+      scopes,
       correlationId,
       skipCache: true,
     });

@@ -1,27 +1,12 @@
-import type { Caller } from '../auth/caller.js';
-import type { GraphAdapter, OutboundRemovalTarget, UpstreamReceipt } from './graph-adapter.js';
+import type { GraphAdapter } from './graph-adapter.js';
 import type { GraphHttpClient } from './graph-http-client.js';
-
-const OUTBOUND = '/directory/outboundSharedUserProfiles';
+import { createHttpProfileReads } from './http-profile-reads.js';
+import { type HttpRemovalOptions, createHttpRemovals } from './http-removals.js';
 
 /** The Graph adapter over HTTPS. Ids arrive validated; they are still encoded as path segments. */
-export function createHttpGraphAdapter(client: GraphHttpClient): GraphAdapter {
+export function createHttpGraphAdapter(client: GraphHttpClient, removals: HttpRemovalOptions): GraphAdapter {
   return {
-    async removeOutboundSharedUserProfilePersonalData(
-      caller: Caller,
-      target: OutboundRemovalTarget,
-      signal?: AbortSignal,
-    ): Promise<UpstreamReceipt> {
-      const profile = `${OUTBOUND}/${encodeURIComponent(target.userId)}`;
-      const path = target.tenantId
-        ? `${profile}/tenants/${encodeURIComponent(target.tenantId)}/removePersonalData`
-        : `${profile}/removePersonalData`;
-      const response = await client.send(
-        caller,
-        { operation: 'removeOutboundPersonalData', method: 'POST', path },
-        signal,
-      );
-      return { upstreamRequestId: response.upstreamRequestId, clientRequestId: response.clientRequestId };
-    },
+    ...createHttpProfileReads(client),
+    ...createHttpRemovals(client, removals),
   };
 }

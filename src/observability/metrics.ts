@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** The gateway's Prometheus metrics, on a registry of its own so that several gateways can share a process. */
 export interface GatewayMetrics {
@@ -8,6 +8,11 @@ export interface GatewayMetrics {
   upstreamCalls: Counter<'operation' | 'status'>;
   upstreamRetries: Counter<'operation' | 'reason'>;
   upstreamDuration: Histogram<'operation'>;
+  /** 0 closed, 1 half-open, 2 open. */
+  upstreamCircuitState: Gauge<'upstream'>;
+  upstreamShortCircuited: Counter<'upstream'>;
+  tokenVerifications: Counter<'outcome'>;
+  rateLimited: Counter<'budget'>;
 }
 
 export function createMetrics(options: { processMetrics?: boolean } = {}): GatewayMetrics {
@@ -45,6 +50,30 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Gatew
       help: 'Time of one Graph operation, retries included.',
       labelNames: ['operation'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    upstreamCircuitState: new Gauge({
+      name: 'gateway_upstream_circuit_state',
+      help: 'Circuit breaker state per upstream: 0 closed, 1 half-open, 2 open.',
+      labelNames: ['upstream'],
+      registers: [registry],
+    }),
+    upstreamShortCircuited: new Counter({
+      name: 'gateway_upstream_short_circuited_total',
+      help: 'Calls refused without reaching the upstream because its circuit was open.',
+      labelNames: ['upstream'],
+      registers: [registry],
+    }),
+    tokenVerifications: new Counter({
+      name: 'gateway_token_verifications_total',
+      help: 'Bearer tokens by outcome: verified (signature checked), cached (verified earlier), refused.',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    rateLimited: new Counter({
+      name: 'gateway_rate_limited_total',
+      help: 'Operations refused by the per-caller rate limit, by budget (operations or removals).',
+      labelNames: ['budget'],
       registers: [registry],
     }),
   };

@@ -1,4 +1,5 @@
 import SchemaBuilder from '@pothos/core';
+import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import type { Caller } from '../auth/caller.js';
 import {
@@ -10,6 +11,8 @@ import {
 } from '../auth/permissions.js';
 import { ForbiddenError, UnauthenticatedError } from '../errors/gateway-errors.js';
 import type { GraphAdapter } from '../graph/graph-adapter.js';
+import type { CursorCodec } from './connection-cursors.js';
+import type { RequestLoaders } from './request-loaders.js';
 
 /** What every resolver may use. The caller is verified before the context exists. */
 export interface GatewayContext {
@@ -18,6 +21,10 @@ export interface GatewayContext {
   now: () => Date;
   /** Aborted when the client goes away, so that upstream calls stop too. */
   signal: AbortSignal;
+  /** Signs and checks connection cursors. */
+  cursors: CursorCodec;
+  /** Made per request: batching and a concurrency bound for reads, no cache across callers. */
+  loaders: RequestLoaders;
 }
 
 export interface AuthenticatedContext extends GatewayContext {
@@ -41,9 +48,19 @@ export const builder = new SchemaBuilder<{
     DateTime: { Input: Date; Output: Date };
   };
   DefaultFieldNullability: false;
+  DefaultEdgesNullability: { list: false; items: false };
+  DefaultNodeNullability: false;
 }>({
-  plugins: [ScopeAuthPlugin],
+  // scope-auth first, so that no other plugin's wrapper runs before a field is authorized.
+  plugins: [ScopeAuthPlugin, RelayPlugin],
   defaultFieldNullability: false,
+  relay: {
+    // No `node`/`nodes` lookups: every read goes through a field with its own authorization.
+    nodeQueryOptions: false,
+    nodesQueryOptions: false,
+    edgesFieldOptions: { nullable: { list: false, items: false } },
+    nodeFieldOptions: { nullable: false },
+  },
   scopeAuth: {
     authScopes: ({ caller }) => ({
       authenticated: caller !== null,

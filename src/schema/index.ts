@@ -1,6 +1,8 @@
 import { builder } from './builder.js';
 import './viewer.js';
 import './outbound-shared-user-profiles.js';
+import './inbound-shared-user-profiles.js';
+import './bulk-removal.js';
 
 /** The gateway's schema, built once from the Pothos definitions. */
 export const schema = builder.toSchema();

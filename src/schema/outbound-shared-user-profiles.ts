@@ -1,28 +1,77 @@
+import type { OutboundSharedUserProfile, TenantReference } from '../graph/graph-adapter.js';
 import { authorizeArguments } from './authorization.js';
 import { builder } from './builder.js';
+import { authorizePage, pagingArgs } from './connection-fields.js';
 import { requireGuid } from './identifiers.js';
+import { RemovePersonalDataPayload } from './personal-data-payloads.js';
+import { CONNECTIONS } from './request-loaders.js';
 
-interface RemovePersonalData {
-  userId: string;
-  tenantId: string | undefined;
-  requestedAt: Date;
-  upstreamRequestId: string | undefined;
-}
+const TenantReferenceRef = builder.objectRef<TenantReference>('TenantReference').implement({
+  description: 'A tenant that an outbound profile is shared with.',
+  fields: (t) => ({ tenantId: t.exposeID('tenantId') }),
+});
 
-const RemovePersonalDataPayload = builder
-  .objectRef<RemovePersonalData>('RemovePersonalDataPayload')
-  .implement({
-    description: 'A request to remove personal data, accepted by Microsoft Graph.',
-    fields: (t) => ({
-      userId: t.exposeID('userId'),
-      tenantId: t.exposeID('tenantId', { nullable: true }),
-      requestedAt: t.expose('requestedAt', { type: 'DateTime' }),
-      upstreamRequestId: t.exposeString('upstreamRequestId', {
-        nullable: true,
-        description: "Graph's `request-id` for the accepted request.",
-      }),
+const TenantReferenceConnection = builder.connectionObject(
+  { type: TenantReferenceRef, name: 'TenantReferenceConnection' },
+  { name: 'TenantReferenceEdge' },
+);
+
+const OutboundSharedUserProfileRef =
+  builder.objectRef<OutboundSharedUserProfile>('OutboundSharedUserProfile');
+
+OutboundSharedUserProfileRef.implement({
+  description: 'A user of this tenant whose profile is shared with other tenants.',
+  fields: (t) => ({
+    userId: t.exposeID('userId'),
+    tenants: t.field({
+      type: TenantReferenceConnection,
+      nullable: true,
+      description:
+        'The tenants this profile is shared with (`GET …/{userId}/tenants`). Asked on many profiles at once, the calls run in parallel with a bound, not one after another.',
+      args: pagingArgs,
+      authScopes: (profile, args, context) =>
+        authorizePage(context, CONNECTIONS.tenantsOf(profile.userId), args, () => ({
+          $any: { readOwnProfile: profile.userId, readAnyProfile: true },
+        })),
+      resolve: (profile, { first, after }, { loaders }) =>
+        loaders.tenants.load({ userId: profile.userId, first, after }),
     }),
-  });
+  }),
+});
+
+const OutboundSharedUserProfileConnection = builder.connectionObject(
+  { type: OutboundSharedUserProfileRef, name: 'OutboundSharedUserProfileConnection' },
+  { name: 'OutboundSharedUserProfileEdge' },
+);
+
+builder.queryField('outboundSharedUserProfiles', (t) =>
+  t.field({
+    type: OutboundSharedUserProfileConnection,
+    nullable: true,
+    description:
+      'Users of this tenant whose profiles are shared with other tenants. Needs `Read.All` or `ReadWrite.All` with Global Reader or Global Administrator, or either application role.',
+    args: pagingArgs,
+    authScopes: (_root, args, context) =>
+      authorizePage(context, CONNECTIONS.outboundProfiles, args, () => ({ readAnyProfile: true })),
+    resolve: (_root, { first, after }, { loaders }) => loaders.outboundProfiles.load({ first, after }),
+  }),
+);
+
+builder.queryField('outboundSharedUserProfile', (t) =>
+  t.field({
+    type: OutboundSharedUserProfileRef,
+    nullable: true,
+    description:
+      'One outbound shared profile, or null when Graph does not know it. Users may read their own with any of the four scopes; anyone else’s needs what listing needs.',
+    args: { userId: t.arg.id({ required: true }) },
+    authScopes: (_root, args, context) =>
+      authorizeArguments(context, () => {
+        const userId = requireGuid(args.userId, 'userId');
+        return { $any: { readOwnProfile: userId, readAnyProfile: true } };
+      }),
+    resolve: (_root, { userId }, { loaders }) => loaders.outboundProfile.load(userId),
+  }),
+);
 
 builder.mutationField('removeOutboundSharedUserProfilePersonalData', (t) =>
   t.withAuth({ authenticated: true }).field({

@@ -3,11 +3,14 @@ import type { TokenVerifier } from '../auth/token-verifier.js';
 import { UnauthenticatedError } from '../errors/gateway-errors.js';
 import type { GraphAdapter } from '../graph/graph-adapter.js';
 import type { GatewayContext } from '../schema/builder.js';
+import type { CursorCodec } from '../schema/connection-cursors.js';
+import { createRequestLoaders } from '../schema/request-loaders.js';
 
 export interface ContextDependencies {
   verifier: TokenVerifier;
   graph: GraphAdapter;
   now: () => Date;
+  cursors: CursorCodec;
 }
 
 const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
@@ -25,6 +28,15 @@ export function createContextFactory(deps: ContextDependencies) {
       if (!token) throw new UnauthenticatedError('The Authorization header must be `Bearer <token>`.');
       caller = await deps.verifier.verify(token);
     }
-    return { caller, graph: deps.graph, now: deps.now, signal: request.signal };
+    const { graph, cursors } = deps;
+    const signal = request.signal;
+    return {
+      caller,
+      graph,
+      now: deps.now,
+      signal,
+      cursors,
+      loaders: createRequestLoaders({ graph, caller, cursors, signal }),
+    };
   };
 }

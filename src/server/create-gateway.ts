@@ -7,11 +7,13 @@ import {
   type YogaLogger,
   type YogaServerInstance,
   createYoga,
+  useExecutionCancellation,
 } from 'graphql-yoga';
 import { fetch as undiciFetch } from 'undici';
 import { type JwksFetch, type TokenVerifier, createTokenVerifier } from '../auth/token-verifier.js';
 import type { GatewayConfig } from '../config/config.js';
 import type { GraphAdapter } from '../graph/graph-adapter.js';
+import { GraphBatchClient } from '../graph/graph-batch-client.js';
 import { GraphHttpClient } from '../graph/graph-http-client.js';
 import { type GraphTokenProvider, createMsalTokenProvider } from '../graph/graph-token-provider.js';
 import { createHttpGraphAdapter } from '../graph/http-graph-adapter.js';
@@ -19,13 +21,16 @@ import { createUpstreamAgent } from '../graph/upstream-agent.js';
 import type { Logger } from '../observability/logger.js';
 import { type GatewayMetrics, createMetrics } from '../observability/metrics.js';
 import type { GatewayContext } from '../schema/builder.js';
+import { CursorCodec, deriveCursorKey } from '../schema/connection-cursors.js';
 import { schema } from '../schema/index.js';
 import { createContextFactory } from './context.js';
+import { createHardening } from './hardening.js';
 import { Readiness } from './readiness.js';
+import type { NodeServerContext } from './server-context.js';
 import { useBodyLimit } from './use-body-limit.js';
-import { useIntrospectionSwitch } from './use-introspection-switch.js';
 import { useMetrics } from './use-metrics.js';
 import { useReadiness } from './use-readiness.js';
+import { useRequestLog } from './use-request-log.js';
 import { useSecurityHeaders } from './use-security-headers.js';
 
 export interface GatewayOptions {
@@ -43,7 +48,7 @@ export interface GatewayOptions {
 
 export interface Gateway {
   /** The fetch-style handler: tests call `gateway.yoga.fetch(request)`. */
-  yoga: YogaServerInstance<Record<string, never>, GatewayContext>;
+  yoga: YogaServerInstance<NodeServerContext, GatewayContext>;
   readiness: Readiness;
   metrics: GatewayMetrics;
   /** Starts listening on `config.host:config.port`; resolves with the base URL. */
@@ -65,58 +70,91 @@ export function createGateway(options: GatewayOptions): Gateway {
       signal,
       dispatcher,
     }) as unknown as Promise<Response>;
-  const verifier: TokenVerifier = createTokenVerifier({ auth: config.auth, fetch: jwksFetch, logger });
+  const verifier: TokenVerifier = createTokenVerifier({
+    auth: config.auth,
+    fetch: jwksFetch,
+    logger,
+    onOutcome: (outcome) => metrics.tokenVerifications.inc({ outcome }),
+  });
+  const hardening = createHardening(config, logger, metrics);
   const tokens: GraphTokenProvider = createMsalTokenProvider({
     azure: config.azure,
+    scope: config.graph.scope,
     dispatcher,
     timeoutMs: config.graph.timeoutMs,
     logger,
   });
+  const graphClient = new GraphHttpClient({
+    baseUrl: config.graph.baseUrl,
+    dispatcher,
+    tokens,
+    timeoutMs: config.graph.timeoutMs,
+    maxAttempts: config.graph.maxAttempts,
+    circuit: config.graph.breaker,
+    freshConnection: () => createUpstreamAgent({ ca: config.upstreamCa, connectionsPerOrigin: 1 }),
+    logger,
+    metrics,
+  });
+  const graphBatch = new GraphBatchClient({
+    client: graphClient,
+    concurrency: config.graph.batchConcurrency,
+    maxAttempts: config.graph.maxAttempts,
+    timeoutMs: config.graph.timeoutMs,
+    logger,
+    metrics,
+  });
   const graph =
     options.graph ??
-    createHttpGraphAdapter(
-      new GraphHttpClient({
-        baseUrl: config.graph.baseUrl,
-        dispatcher,
-        tokens,
-        timeoutMs: config.graph.timeoutMs,
-        maxAttempts: config.graph.maxAttempts,
-        logger,
-        metrics,
-      }),
-    );
+    createHttpGraphAdapter(graphClient, {
+      batch: graphBatch,
+      outboundRemoval: config.graph.outboundRemoval,
+      timeoutMs: config.graph.timeoutMs,
+    });
   const readiness = new Readiness(
     [
       { name: 'jwks', check: () => verifier.refresh() },
       { name: 'token-endpoint', check: () => tokens.probe() },
+      ...hardening.readinessProbes,
     ],
     logger,
   );
   readiness.start();
 
   const graphiql = options.graphiql;
-  const yoga = createYoga<Record<string, never>, GatewayContext>({
+  const yoga = createYoga<NodeServerContext, GatewayContext>({
     schema,
-    context: createContextFactory({ verifier, graph, now: options.now ?? (() => new Date()) }),
+    context: createContextFactory({
+      verifier,
+      graph,
+      now: options.now ?? (() => new Date()),
+      cursors: new CursorCodec(deriveCursorKey(config.azure.clientSecret)),
+    }),
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
     batching: false,
+    // useBodyLimit enforces MAX_BODY_BYTES with the contract's 413; yoga's own limit would pipe
+    // every request body through one more stream.
+    maxRequestBodySize: false,
+    multipart: false,
     graphiql: config.http.graphiql
       ? graphiql
         ? () => graphiql()
         : { title: 'Shared profile gateway' }
       : false,
     maskedErrors: { isDev: false },
-    cors: config.http.corsOrigins.length > 0 ? { origin: config.http.corsOrigins, credentials: true } : false,
+    cors: hardening.cors,
     logging: toYogaLogger(logger),
     plugins: [
+      useRequestLog(logger),
       useSecurityHeaders(),
       useMetrics(metrics),
-      useReadiness(readiness),
+      useReadiness(readiness, '/readiness', () => ({ upstream: { graph: graphClient.circuit.report() } })),
       useBodyLimit(config.http.maxBodyBytes),
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
-      useIntrospectionSwitch(config.http.introspection),
+      ...hardening.plugins,
+      // A departed client's operation stops resolving; its upstream calls abort via `context.signal`.
+      useExecutionCancellation(),
       ...(options.plugins ?? []),
     ],
   });
@@ -146,6 +184,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         if (server.listening) await drained;
         clearTimeout(grace);
         verifier.close();
+        await hardening.close();
         await dispatcher.close();
       })();
       return closing;

@@ -15,8 +15,11 @@ export function useBodyLimit(maxBytes: number): Plugin {
       const declared = Number(request.headers.get('content-length') ?? 0);
       if (declared > maxBytes) endResponse(tooLarge());
     },
-    onRequestParse({ request, requestParser, setRequestParser }) {
+    onRequestParse({ request, requestParser, setRequestParser, serverContext }) {
       if (!requestParser || request.method !== 'POST' || !request.body) return;
+      // Over node:http a body with Content-Length is exactly that long (the HTTP parser frames it)
+      // and onRequest has bounded it: counting it again while reading would only cost time.
+      if ('req' in serverContext && request.headers.has('content-length')) return;
       setRequestParser(async (incoming) => {
         const body = await readLimited(incoming, maxBytes);
         if (body === undefined) return tooLarge();

@@ -1,11 +1,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { print } from 'graphql';
+import { Kind, parse, print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedServices, startEmbeddedServices } from '../../src/emulator/embedded-services.js';
+import { administratorExamples } from '../../src/emulator/graphiql-examples.js';
 import { PERSONAS } from '../../src/emulator/personas.js';
-import { RemoveOutboundSharedUserProfilePersonalDataDocument as Remove } from '../generated/graphql.js';
+import {
+  OutboundSharedUserProfilesDocument as OutboundPage,
+  RemoveOutboundSharedUserProfilePersonalDataDocument as Remove,
+} from '../generated/graphql.js';
 import { GatewayProcess } from './gateway-process.js';
 
 describe('the production entry point against emulated HTTPS services', () => {
@@ -63,6 +67,42 @@ describe('the production entry point against emulated HTTPS services', () => {
     expect(logs).toContain('"msg":"gateway listening"');
     expect(logs).not.toContain(services.env.AZURE_CLIENT_SECRET);
     expect(logs).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\./);
+  });
+
+  it('runs every read, export and inbound removal of the GraphiQL examples', async () => {
+    const query = administratorExamples();
+    const admin = await services.personaToken('admin');
+    for (const definition of parse(query).definitions) {
+      if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+      const response = await post({ query, operationName: definition.name?.value }, admin);
+      const body = (await response.json()) as { errors?: unknown };
+      expect({ operation: definition.name?.value, errors: body.errors }).toEqual({
+        operation: definition.name?.value,
+        errors: undefined,
+      });
+    }
+  });
+
+  it('pages through every outbound profile with the cursors it hands out', async () => {
+    const reader = await services.personaToken('reader');
+    const seen: string[] = [];
+    let after: string | undefined;
+    for (let pages = 0; pages < 10; pages += 1) {
+      const response = await post({ query: print(OutboundPage), variables: { first: 15, after } }, reader);
+      const body = (await response.json()) as {
+        data: {
+          outboundSharedUserProfiles: {
+            edges: Array<{ node: { userId: string } }>;
+            pageInfo: { hasNextPage: boolean; endCursor: string };
+          };
+        };
+      };
+      const { edges, pageInfo } = body.data.outboundSharedUserProfiles;
+      seen.push(...edges.map((edge) => edge.node.userId));
+      if (!pageInfo.hasNextPage) break;
+      after = pageInfo.endCursor;
+    }
+    expect(seen).toEqual(services.graph.data.outbound.map((profile) => profile.userId));
   });
 
   it('finishes an in-flight request on SIGTERM, then exits 0', async () => {

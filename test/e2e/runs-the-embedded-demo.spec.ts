@@ -18,6 +18,8 @@ describe('the zero-configuration start', () => {
     expect(response.status).toBe(200);
     const html = await response.text();
     expect(html).toContain('removeOutboundSharedUserProfilePersonalData');
+    // The administrator's tab, with the listings and the inbound actions.
+    expect(html).toContain('exportInboundSharedUserProfilePersonalData');
     expect(html).toMatch(/Authorization\\*":\s*\\*"Bearer eyJ/);
   });
 

@@ -60,6 +60,38 @@ describe('configuration', () => {
     expect(config.port).toBe(4000);
   });
 
+  it('reads the upstream resilience settings, with defaults', () => {
+    expect(loadConfig(REQUIRED).graph).toMatchObject({
+      maxAttempts: 4,
+      breaker: { threshold: 5, halfOpenAfterMs: 10_000 },
+      batchConcurrency: 4,
+      outboundRemoval: 'profile',
+    });
+    const tuned = loadConfig({
+      ...REQUIRED,
+      GRAPH_BREAKER_THRESHOLD: '10',
+      GRAPH_BREAKER_HALF_OPEN_AFTER_MS: '30000',
+      GRAPH_BATCH_CONCURRENCY: '8',
+      GRAPH_OUTBOUND_REMOVAL: 'per-tenant',
+    });
+    expect(tuned.graph).toMatchObject({
+      breaker: { threshold: 10, halfOpenAfterMs: 30_000 },
+      batchConcurrency: 8,
+      outboundRemoval: 'per-tenant',
+    });
+    const problems = problemsOf({
+      ...REQUIRED,
+      GRAPH_BREAKER_THRESHOLD: '0',
+      GRAPH_BATCH_CONCURRENCY: '500',
+      GRAPH_OUTBOUND_REMOVAL: 'sometimes',
+    });
+    expect(problems.map((problem) => problem.split(' ')[0])).toEqual([
+      'GRAPH_BREAKER_THRESHOLD',
+      'GRAPH_BATCH_CONCURRENCY',
+      'GRAPH_OUTBOUND_REMOVAL',
+    ]);
+  });
+
   it('builds the JWKS default from AZURE_AUTHORITY_HOST', () => {
     const config = loadConfig({ ...REQUIRED, AZURE_AUTHORITY_HOST: 'https://127.0.0.1:8443/' });
     expect(config.auth.jwksUri.href).toBe('https://127.0.0.1:8443/tenant/discovery/v2.0/keys');

@@ -20,7 +20,7 @@ describe('HTTP surface', () => {
   it('answers /readiness with 200 once the JWKS and the token endpoint have answered', async () => {
     const response = await harness.fetch('/readiness');
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ready' });
+    expect(await response.json()).toEqual({ status: 'ready', upstream: { graph: { state: 'closed' } } });
   });
 
   it('serves Prometheus metrics with request counts and upstream calls by status', async () => {

@@ -1,0 +1,48 @@
+export interface ThroughputOptions {
+  /** Seconds of each measured run. */
+  durationSeconds: number;
+  /** Seconds of the warm-up of each target, before any measured run. */
+  warmupSeconds: number;
+  /** Measured runs per target; medians are reported. */
+  rounds: number;
+  connections: number;
+}
+
+export interface SoakOptions {
+  requests: number;
+  warmupRequests: number;
+  connections: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+function positive(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number`);
+  return value;
+}
+
+/**
+ * The throughput bench's settings, from the environment (`npm run bench` passes its arguments on
+ * as file filters). The defaults keep the whole run under about four minutes on two cores: five
+ * targets × three rounds × 6 s, 2 × 3 paced runs, 2 × 2 runs with protections off, 5 s warm-ups,
+ * the build and the starts.
+ */
+export function throughputOptions(env: Env = process.env): ThroughputOptions {
+  return {
+    durationSeconds: positive(env, 'BENCH_DURATION_SECONDS', 6),
+    warmupSeconds: positive(env, 'BENCH_WARMUP_SECONDS', 5),
+    rounds: Math.round(positive(env, 'BENCH_ROUNDS', 3)),
+    connections: Math.round(positive(env, 'BENCH_CONNECTIONS', 32)),
+  };
+}
+
+export function soakOptions(env: Env = process.env): SoakOptions {
+  return {
+    requests: Math.round(positive(env, 'BENCH_SOAK_REQUESTS', 200_000)),
+    warmupRequests: Math.round(positive(env, 'BENCH_SOAK_WARMUP_REQUESTS', 30_000)),
+    connections: Math.round(positive(env, 'BENCH_CONNECTIONS', 32)),
+  };
+}

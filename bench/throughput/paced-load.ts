@@ -1,0 +1,91 @@
+import { Agent, request } from 'undici';
+import { type LoadResult, type LoadTarget, meterCpu, percentile } from './load.js';
+
+export interface PacedOptions {
+  /** Requests per second, spread evenly over each second. */
+  rate: number;
+  durationSeconds: number;
+  /** PEM of the loopback CA, for HTTPS targets. */
+  ca: string;
+  /** Other processes whose CPU time per response to report (name → pid). */
+  watch?: Record<string, number>;
+  /** Called when the measured part begins, after the settling one. */
+  onMeasureStart?: () => Promise<void>;
+}
+
+/** Unmeasured pacing first: the connections are opened then, not during the measured seconds. */
+const SETTLE_SECONDS = 1;
+
+/**
+ * An open-loop load at a steady rate: request i is due at start + i / rate, whatever happened to
+ * the ones before, and its latency counts from when it was due (so a stall is not hidden by
+ * sending later). autocannon's `overallRate` was not used here: it lets each connection send its
+ * per-second quota back to back and then idle, so "half the rate" is full concurrency for half of
+ * every second and its percentiles measure that burst's queue, not the added latency.
+ */
+export async function runPaced(target: LoadTarget, options: PacedOptions): Promise<LoadResult> {
+  const dispatcher = new Agent({ connections: 256, connect: { ca: options.ca }, keepAliveTimeout: 30_000 });
+  const latencies: number[] = [];
+  let non2xx = 0;
+  let errors = 0;
+  let record = false;
+
+  const send = (due: number) =>
+    request(target.url, {
+      method: 'POST',
+      headers: target.headers,
+      body: target.body ?? null,
+      dispatcher,
+    }).then(
+      async (response) => {
+        await response.body.dump();
+        if (!record) return;
+        if (response.statusCode >= 200 && response.statusCode < 300) latencies.push(performance.now() - due);
+        else non2xx += 1;
+      },
+      () => {
+        if (record) errors += 1;
+      },
+    );
+
+  async function pace(seconds: number): Promise<void> {
+    const inFlight: Promise<void>[] = [];
+    const total = Math.round(options.rate * seconds);
+    const intervalMs = 1000 / options.rate;
+    const start = performance.now();
+    for (let sent = 0; sent < total;) {
+      const now = performance.now();
+      while (sent < total && start + sent * intervalMs <= now) {
+        inFlight.push(send(start + sent * intervalMs));
+        sent += 1;
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, start + sent * intervalMs - now - 0.5)));
+    }
+    await Promise.all(inFlight);
+  }
+
+  try {
+    await pace(SETTLE_SECONDS);
+    await options.onMeasureStart?.();
+    record = true;
+    const cpu = meterCpu(target, options.watch);
+    const started = performance.now();
+    await pace(options.durationSeconds);
+    const elapsedSeconds = (performance.now() - started) / 1000;
+    latencies.sort((a, b) => a - b);
+    const responses = latencies.length + non2xx;
+    return {
+      target: target.name,
+      requestsPerSecond: responses / elapsedSeconds,
+      p50: percentile(latencies, 50),
+      p97_5: percentile(latencies, 97.5),
+      p99: percentile(latencies, 99),
+      responses,
+      non2xx,
+      errors,
+      ...cpu(responses),
+    };
+  } finally {
+    await dispatcher.close();
+  }
+}

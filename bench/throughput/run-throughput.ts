@@ -1,0 +1,152 @@
+import { readFileSync } from 'node:fs';
+import type { BenchProcess } from './child-processes.js';
+import { type LoadTarget, median, runLoad } from './load.js';
+import type { ThroughputOptions } from './options.js';
+import { runPaced } from './paced-load.js';
+import { describeMachine, loadAverage, memoryMiB } from './proc-stats.js';
+import type { MeasuredRun, ThroughputRun } from './render-throughput.js';
+import {
+  type Upstream,
+  assertAnswersRemoval,
+  buildGatewayOnce,
+  startApolloPeer,
+  startBareProxy,
+  startGateway,
+  startUpstream,
+  startYogaFloor,
+} from './targets.js';
+
+/** What turns the protections of issue 5 off; the bench compares throughput with and without. */
+const PROTECTIONS_OFF = { RATE_LIMITING: 'false', DOCUMENT_LIMITS: 'false' };
+
+export const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+
+/**
+ * One run of the whole comparison on loopback: the upstream alone, the bare forwarding proxy (the
+ * limit), graphql-yoga alone (the floor), the gateway and the Apollo peer at full speed in rotating
+ * rounds; then the upstream and the gateway at half the gateway's maximum; then the gateway with
+ * its protections off. Every child process is stopped before this returns or throws.
+ */
+export async function runThroughput(options: ThroughputOptions): Promise<ThroughputRun> {
+  const machine = describeMachine();
+  const loadBefore = loadAverage();
+  buildGatewayOnce();
+  log('starting the upstream, the bare proxy, yoga alone, the gateway and the Apollo peer');
+  const upstream = await startUpstream();
+  const started: BenchProcess[] = [upstream.process];
+  try {
+    const [limit, floor, gateway, peer] = await Promise.all([
+      startBareProxy(upstream),
+      startYogaFloor(upstream),
+      startGateway(upstream),
+      startApolloPeer(upstream),
+    ]);
+    started.push(limit.process, floor.process, gateway.process, peer.process);
+    const targets = [upstream.target, limit.target, floor.target, gateway.target, peer.target];
+    for (const target of targets) await assertAnswersRemoval(target, upstream);
+    const measure = measurer(upstream, options);
+
+    log(`warming up each target for ${options.warmupSeconds} s`);
+    for (const target of targets) await measure(target, { durationSeconds: options.warmupSeconds });
+
+    // Rounds rotate the order so that drift (other load, heat) favours no target; the gateway and
+    // the peer always run back to back.
+    const runs = new Map<string, MeasuredRun[]>(targets.map((target) => [target.name, []]));
+    for (let round = 0; round < options.rounds; round += 1) {
+      log(`round ${round + 1} of ${options.rounds} at full speed, ${options.connections} connections`);
+      for (const target of round % 2 === 0 ? targets : [...targets].reverse()) {
+        runs.get(target.name)?.push(await measure(target));
+      }
+    }
+
+    const halfRate = Math.max(
+      1,
+      Math.floor(median(runs.get('gateway')?.map((run) => run.requestsPerSecond) ?? []) / 2),
+    );
+    log(`latency at half of the gateway's maximum: ${halfRate} req/s, paced`);
+    const halfRateRuns = await alternate([gateway.target, upstream.target], options.rounds, (target) =>
+      measure(target, { rate: halfRate }),
+    );
+
+    const peakRss = Object.fromEntries(
+      [limit, floor, gateway, peer].map(({ target, process }) => [target.name, memoryMiB(process.pid).peak]),
+    );
+    await Promise.all([peer.process.stop(), limit.process.stop(), floor.process.stop()]);
+
+    log('protections on versus off: a second gateway with rate limiting and document limits off');
+    const unprotected = await startGateway(upstream, { name: 'gateway-unprotected', env: PROTECTIONS_OFF });
+    started.push(unprotected.process);
+    await assertAnswersRemoval(unprotected.target, upstream);
+    await measure(unprotected.target, { durationSeconds: options.warmupSeconds });
+    const protectionRuns = await alternate([gateway.target, unprotected.target], 2, (target) =>
+      measure(target),
+    );
+
+    return {
+      date: new Date(),
+      machine,
+      loadBefore,
+      loadAfter: loadAverage(),
+      options,
+      runs,
+      halfRate,
+      halfRateRuns,
+      protectionRuns,
+      peakRss,
+    };
+  } finally {
+    await Promise.all(started.slice(1).map((child) => child.stop()));
+    await upstream.process.stop();
+  }
+}
+
+/** `rounds` runs of each target, the order swapped every round; results by target name. */
+async function alternate(
+  targets: [LoadTarget, LoadTarget],
+  rounds: number,
+  run: (target: LoadTarget) => Promise<MeasuredRun>,
+): Promise<Map<string, MeasuredRun[]>> {
+  const results = new Map<string, MeasuredRun[]>(targets.map((target) => [target.name, []]));
+  for (let round = 0; round < rounds; round += 1) {
+    for (const target of round % 2 === 0 ? targets : [...targets].reverse()) {
+      results.get(target.name)?.push(await run(target));
+    }
+  }
+  return results;
+}
+
+/** A measurement of one target: autocannon at full speed, or paced at `rate`; with the upstream's call count. */
+function measurer(upstream: Upstream, options: ThroughputOptions) {
+  const ca = readFileSync(upstream.ready.caFile, 'utf8');
+  return async (
+    target: LoadTarget,
+    extra: { rate?: number; durationSeconds?: number } = {},
+  ): Promise<MeasuredRun> => {
+    let callsBefore = await upstream.callsSoFar();
+    const durationSeconds = extra.durationSeconds ?? options.durationSeconds;
+    // The upstream's CPU counts too when the target is another process: the cores are shared.
+    const watch: Record<string, number> =
+      target.pid === upstream.process.pid ? {} : { upstream: upstream.process.pid };
+    const result =
+      extra.rate === undefined
+        ? await runLoad(target, { connections: options.connections, durationSeconds, watch })
+        : await runPaced(target, {
+            rate: extra.rate,
+            durationSeconds,
+            ca,
+            watch,
+            onMeasureStart: async () => {
+              callsBefore = await upstream.callsSoFar();
+            },
+          });
+    const upstreamCallsPerResponse =
+      ((await upstream.callsSoFar()) - callsBefore) / Math.max(1, result.responses);
+    log(
+      `${target.name.padEnd(20)} ${result.requestsPerSecond.toFixed(0).padStart(6)} req/s` +
+        `  p50 ${result.p50.toFixed(2)} p99 ${result.p99.toFixed(2)} ms` +
+        `  cpu ${result.cpuMicrosPerRequest?.toFixed(0) ?? '-'} µs/req  non-2xx ${result.non2xx}` +
+        `  errors ${result.errors}  Graph calls/response ${upstreamCallsPerResponse.toFixed(3)}`,
+    );
+    return { ...result, upstreamCallsPerResponse };
+  };
+}

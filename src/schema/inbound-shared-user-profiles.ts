@@ -1,0 +1,131 @@
+import { BadUserInputError } from '../errors/gateway-errors.js';
+import type { InboundSharedUserProfile } from '../graph/graph-adapter.js';
+import { authorizeArguments } from './authorization.js';
+import { builder } from './builder.js';
+import { authorizePage, pagingArgs } from './connection-fields.js';
+import { requireGuid } from './identifiers.js';
+import { ExportPersonalDataPayload, RemovePersonalDataPayload } from './personal-data-payloads.js';
+import { CONNECTIONS } from './request-loaders.js';
+
+const InboundSharedUserProfileRef = builder
+  .objectRef<InboundSharedUserProfile>('InboundSharedUserProfile')
+  .implement({
+    description: 'A user of another tenant whose profile is shared with this tenant.',
+    fields: (t) => ({
+      userId: t.exposeID('userId'),
+      displayName: t.exposeString('displayName', { nullable: true }),
+      homeTenantId: t.exposeID('homeTenantId', { nullable: true }),
+      userPrincipalName: t.exposeString('userPrincipalName', { nullable: true }),
+    }),
+  });
+
+const InboundSharedUserProfileConnection = builder.connectionObject(
+  { type: InboundSharedUserProfileRef, name: 'InboundSharedUserProfileConnection' },
+  { name: 'InboundSharedUserProfileEdge' },
+);
+
+const READ_ANY =
+  'Needs `Read.All` or `ReadWrite.All` with Global Reader or Global Administrator, or either application role.';
+
+builder.queryField('inboundSharedUserProfiles', (t) =>
+  t.field({
+    type: InboundSharedUserProfileConnection,
+    nullable: true,
+    description: `Users of other tenants whose profiles are shared with this tenant. ${READ_ANY}`,
+    args: pagingArgs,
+    authScopes: (_root, args, context) =>
+      authorizePage(context, CONNECTIONS.inboundProfiles, args, () => ({ readAnyProfile: true })),
+    resolve: (_root, { first, after }, { loaders }) => loaders.inboundProfiles.load({ first, after }),
+  }),
+);
+
+builder.queryField('inboundSharedUserProfile', (t) =>
+  t.field({
+    type: InboundSharedUserProfileRef,
+    nullable: true,
+    description: `One inbound shared profile, or null when Graph does not know it. ${READ_ANY}`,
+    args: { userId: t.arg.id({ required: true }) },
+    authScopes: (_root, args, context) =>
+      authorizeArguments(context, () => {
+        requireGuid(args.userId, 'userId');
+        return { readAnyProfile: true };
+      }),
+    resolve: (_root, { userId }, { loaders }) => loaders.inboundProfile.load(userId),
+  }),
+);
+
+builder.mutationField('removeInboundSharedUserProfilePersonalData', (t) =>
+  t.withAuth({ authenticated: true }).field({
+    type: RemovePersonalDataPayload,
+    description:
+      'Asks Graph to remove the personal data that a user of another tenant shares with this tenant. Allowed for a Global Administrator (`ReadWrite.All`) and applications with the `ReadWrite.All` role.',
+    args: { userId: t.arg.id({ required: true }) },
+    authScopes: (_root, args, context) =>
+      authorizeArguments(context, () => {
+        requireGuid(args.userId, 'userId');
+        return { removeAnyProfile: true };
+      }),
+    resolve: async (_root, { userId }, { caller, graph, now, signal }) => {
+      const receipt = await graph.removeInboundSharedUserProfilePersonalData(caller, userId, signal);
+      return {
+        userId,
+        tenantId: undefined,
+        requestedAt: now(),
+        upstreamRequestId: receipt.upstreamRequestId,
+      };
+    },
+  }),
+);
+
+builder.mutationField('exportInboundSharedUserProfilePersonalData', (t) =>
+  t.withAuth({ authenticated: true }).field({
+    type: ExportPersonalDataPayload,
+    description: `Asks Graph to export what a user of another tenant shares with this tenant to \`storageLocation\` (an https URL, usually an Azure Storage container SAS URL). Returns the operation to poll. ${READ_ANY}`,
+    args: {
+      userId: t.arg.id({ required: true }),
+      storageLocation: t.arg.string({ required: true }),
+    },
+    authScopes: (_root, args, context) =>
+      authorizeArguments(context, () => {
+        requireGuid(args.userId, 'userId');
+        requireStorageLocation(args.storageLocation);
+        return { readAnyProfile: true };
+      }),
+    resolve: async (_root, { userId, storageLocation }, { caller, graph, now, signal }) => {
+      const receipt = await graph.exportInboundSharedUserProfilePersonalData(
+        caller,
+        { userId, storageLocation },
+        signal,
+      );
+      return {
+        userId,
+        operationLocation: receipt.operationLocation,
+        retryAfterSeconds: receipt.retryAfterSeconds,
+        requestedAt: now(),
+        upstreamRequestId: receipt.upstreamRequestId,
+      };
+    },
+  }),
+);
+
+/** Longer than any Azure Storage SAS URL, short enough to keep junk away from Graph. */
+const MAX_STORAGE_LOCATION_LENGTH = 2048;
+
+/**
+ * Graph writes the export there, so only an absolute https URL makes sense. The gateway itself
+ * never requests it; the value (it carries a SAS signature) is passed on and never logged.
+ */
+function requireStorageLocation(value: string): void {
+  let url: URL | undefined;
+  try {
+    url = value.length <= MAX_STORAGE_LOCATION_LENGTH ? new URL(value) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (url?.protocol !== 'https:' || url.hostname === '' || url.username !== '' || url.password !== '') {
+    throw new BadUserInputError(
+      `storageLocation must be an https URL of at most ${MAX_STORAGE_LOCATION_LENGTH} characters.`,
+      'storageLocation',
+    );
+  }
+}

@@ -1,0 +1,58 @@
+import { getOperationAST } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { Caller } from '../auth/caller.js';
+import type { Logger } from '../observability/logger.js';
+import type { GatewayPluginContext } from './server-context.js';
+
+interface RequestRecord {
+  startedAt?: number;
+  path: string;
+  operationName?: string | undefined;
+  caller?: Caller | null;
+}
+
+/** Probes and scrapes, logged at debug so that they do not drown the requests that matter. */
+const QUIET_PATHS = new Set(['/health', '/readiness', '/metrics']);
+
+/**
+ * One log line per request, for audit: method, path, status, duration, operation name and the
+ * verified caller's tenant and object ids. Never the token, the query text or the variables
+ * (which name the users acted on): the upstream calls log their own request ids for support.
+ */
+export function useRequestLog(logger: Logger): Plugin<GatewayPluginContext> {
+  const records = new WeakMap<Request, RequestRecord>();
+  return {
+    onRequest({ request, url }) {
+      records.set(request, { startedAt: performance.now(), path: url.pathname });
+    },
+    onParams({ request, params }) {
+      const record = records.get(request);
+      // Client text, not yet checked against a document: bounded, and replaced once one executes.
+      if (record) record.operationName = params.operationName?.slice(0, 100);
+    },
+    onExecute({ args }) {
+      const record = records.get(args.contextValue.request);
+      if (!record) return;
+      record.caller = args.contextValue.caller;
+      record.operationName = getOperationAST(args.document, args.operationName)?.name?.value;
+    },
+    onResponse({ request, response }) {
+      // yoga answers /health before any user plugin sees the request: no record, no timing.
+      const record = records.get(request) ?? { path: new URL(request.url).pathname };
+      const line = {
+        method: request.method,
+        path: record.path,
+        status: response.status,
+        durationMs:
+          record.startedAt === undefined
+            ? undefined
+            : Math.round((performance.now() - record.startedAt) * 10) / 10,
+        operationName: record.operationName,
+        callerTenantId: record.caller?.tenantId,
+        callerObjectId: record.caller?.objectId,
+      };
+      if (QUIET_PATHS.has(record.path)) logger.debug(line, 'request');
+      else logger.info(line, 'request');
+    },
+  };
+}

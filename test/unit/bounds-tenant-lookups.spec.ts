@@ -1,0 +1,80 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { UPSTREAM_CONCURRENCY_PER_REQUEST } from '../../src/schema/request-loaders.js';
+import { OutboundSharedUserProfilesWithTenantsDocument as WithTenants } from '../generated/graphql.js';
+import { GatewayHarness, errorCodes } from '../support/gateway-harness.js';
+
+const TENANTS = /^\/directory\/outboundSharedUserProfiles\/[0-9a-f-]{36}\/tenants\?\$top=5$/;
+
+describe('tenants on many profiles (the N+1 bound)', () => {
+  let harness: GatewayHarness;
+  let reader: string;
+  beforeAll(async () => {
+    harness = await GatewayHarness.start();
+    reader = await harness.token('reader');
+  });
+  afterAll(() => harness.close());
+  beforeEach(() => harness.graph.resetRecording());
+  afterEach(() => harness.graph.setLatency(0));
+
+  it('makes one call for the page and one per profile, run in parallel up to the bound', async () => {
+    harness.graph.setLatency(40);
+    const response = await harness.execute(WithTenants, { first: 30, tenantsFirst: 5 }, reader);
+
+    expect(response.body.errors).toBeUndefined();
+    const edges = response.body.data!.outboundSharedUserProfiles!.edges;
+    expect(edges).toHaveLength(30);
+    for (const { node } of edges) {
+      const expected = harness.graph.data.outbound.find(
+        (profile) => profile.userId === node.userId,
+      )!.tenantIds;
+      expect(node.tenants!.edges.map((edge) => edge.node.tenantId)).toEqual(expected);
+    }
+
+    const paths = harness.graph.requests.map((call) => call.path);
+    expect(paths).toHaveLength(1 + 30);
+    expect(paths[0]).toBe('/directory/outboundSharedUserProfiles?$top=30');
+    expect(paths.slice(1).every((path) => TENANTS.test(path))).toBe(true);
+    expect(new Set(paths).size).toBe(paths.length);
+    // Neither one call after another nor an unbounded burst.
+    expect(harness.graph.peakConcurrency).toBeGreaterThan(1);
+    expect(harness.graph.peakConcurrency).toBeLessThanOrEqual(UPSTREAM_CONCURRENCY_PER_REQUEST);
+  });
+
+  it('asks Graph once for the same tenants page requested twice in one query', async () => {
+    const response = await harness.post(
+      {
+        query: `query ($userId: ID!) {
+          a: outboundSharedUserProfile(userId: $userId) { tenants(first: 2) { edges { node { tenantId } } } }
+          b: outboundSharedUserProfile(userId: $userId) { tenants(first: 2) { edges { node { tenantId } } } }
+        }`,
+        variables: { userId: harness.graph.data.outbound[0]!.userId },
+      },
+      reader,
+    );
+    expect(response.body.errors).toBeUndefined();
+    expect(harness.graph.requests.map((call) => call.path)).toEqual([
+      `/directory/outboundSharedUserProfiles/${harness.graph.data.outbound[0]!.userId}`,
+      `/directory/outboundSharedUserProfiles/${harness.graph.data.outbound[0]!.userId}/tenants?$top=2`,
+    ]);
+  });
+
+  it('keeps the other profiles’ tenants when one profile’s lookup fails', async () => {
+    const failing = harness.graph.data.outbound[2]!.userId;
+    harness.graph.faults.add({ pathPattern: new RegExp(`${failing}/tenants$`), status: 500 });
+    try {
+      const response = await harness.execute(WithTenants, { first: 4, tenantsFirst: 5 }, reader);
+      expect(errorCodes(response)).toEqual(['UPSTREAM_ERROR']);
+      expect(response.body.errors![0]!.path).toEqual([
+        'outboundSharedUserProfiles',
+        'edges',
+        2,
+        'node',
+        'tenants',
+      ]);
+      const nodes = response.body.data!.outboundSharedUserProfiles!.edges.map((edge) => edge.node);
+      expect(nodes.map((node) => node.tenants === null)).toEqual([false, false, true, false]);
+    } finally {
+      harness.graph.faults.clear();
+    }
+  });
+});

@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PERSONAS } from '../../src/emulator/personas.js';
+import { RemoveOutboundSharedUserProfilePersonalDataDocument as Remove } from '../generated/graphql.js';
+import { GatewayHarness } from '../support/gateway-harness.js';
+
+interface LogLine {
+  level: number;
+  msg: string;
+  [field: string]: unknown;
+}
+
+const INFO = 30;
+const DEBUG = 20;
+
+describe('request log', () => {
+  let harness: GatewayHarness;
+  beforeAll(async () => {
+    harness = await GatewayHarness.start();
+  });
+  afterAll(() => harness.close());
+
+  /** The `request` lines logged while `act` ran. */
+  async function requestLines(act: () => Promise<unknown>): Promise<LogLine[]> {
+    const before = harness.logs().length;
+    await act();
+    return harness
+      .logs()
+      .slice(before)
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as LogLine)
+      .filter((line) => line.msg === 'request');
+  }
+
+  it('writes one line per request with method, path, status, duration, operation and caller ids', async () => {
+    const token = await harness.token('admin', { jti: randomUUID() });
+    const target = PERSONAS.user.objectId;
+    const lines = await requestLines(() => harness.execute(Remove, { userId: target }, token));
+
+    expect(lines).toHaveLength(1);
+    const [line] = lines;
+    expect(line).toMatchObject({
+      level: INFO,
+      method: 'POST',
+      path: '/graphql',
+      status: 200,
+      operationName: 'RemoveOutboundSharedUserProfilePersonalData',
+      callerTenantId: PERSONAS.admin.claims.tid,
+      callerObjectId: PERSONAS.admin.objectId,
+    });
+    expect(line!.durationMs).toEqual(expect.any(Number));
+    const text = JSON.stringify(line);
+    for (const secret of [token, token.split('.')[2]!]) expect(text).not.toContain(secret);
+    // The document and its variables (the user acted on) stay out of the audit line.
+    expect(text).not.toContain(target);
+    expect(text).not.toContain('removeOutboundSharedUserProfilePersonalData(');
+  });
+
+  it('logs refused requests without caller ids', async () => {
+    const lines = await requestLines(() => harness.post({ query: '{ viewer { kind } }' }, 'not-a-token'));
+    expect(lines).toEqual([expect.objectContaining({ level: INFO, status: 401, path: '/graphql' })]);
+    expect(lines[0]).not.toHaveProperty('callerObjectId');
+  });
+
+  it('bounds an operation name it has not seen in a document', async () => {
+    const lines = await requestLines(() =>
+      harness.post({ query: '{ __typename }', operationName: 'x'.repeat(10_000) }),
+    );
+    expect(String(lines[0]!.operationName).length).toBeLessThanOrEqual(100);
+  });
+
+  it('logs probes and metric scrapes at debug only', async () => {
+    const lines = await requestLines(async () => {
+      await harness.fetch('/health');
+      await harness.fetch('/readiness');
+      await harness.fetch('/metrics');
+    });
+    expect(lines.map((line) => [line.path, line.level])).toEqual([
+      ['/health', DEBUG],
+      ['/readiness', DEBUG],
+      ['/metrics', DEBUG],
+    ]);
+  });
+});

@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GatewayHarness } from '../support/gateway-harness.js';
+
+const MISSPELLED = [
+  '{ viewr { kind } }',
+  '{ viewer { knd } }',
+  '{ outboundSharedUserProfile(userid: "x") { userId } }',
+];
+
+async function messages(harness: GatewayHarness, query: string): Promise<string> {
+  const response = await harness.post({ query }, await harness.token('reader'));
+  expect(response.body.errors?.length).toBeGreaterThan(0);
+  return response.body.errors!.map((error) => error.message).join('\n');
+}
+
+describe('production posture: NODE_ENV=production, GRAPHIQL=false, INTROSPECTION=false', () => {
+  let harness: GatewayHarness;
+  beforeAll(async () => {
+    harness = await GatewayHarness.start({
+      env: { NODE_ENV: 'production', GRAPHIQL: 'false', INTROSPECTION: 'false', MAX_BODY_BYTES: '1024' },
+    });
+  });
+  afterAll(() => harness.close());
+
+  it('serves no GraphiQL', async () => {
+    const response = await harness.fetch('/graphql', { headers: { accept: 'text/html' } });
+    expect(response.headers.get('content-type') ?? '').not.toContain('text/html');
+    expect(await response.text()).not.toContain('GraphiQL');
+  });
+
+  it('refuses introspection', async () => {
+    const response = await harness.post({ query: '{ __schema { queryType { name } } }' });
+    expect(response.body.data ?? null).toBeNull();
+    expect(response.body.errors![0]!.message).toMatch(/introspection/i);
+  });
+
+  it.each(MISSPELLED)('names nothing the client was not told about in errors for %s', async (query) => {
+    expect(await messages(harness, query)).not.toMatch(/Did you mean/);
+  });
+
+  it('sets the security headers on every response, whatever answers it', async () => {
+    const token = await harness.token('reader');
+    const responses = await Promise.all([
+      harness.fetch('/health'),
+      harness.fetch('/readiness'),
+      harness.fetch('/metrics'),
+      harness.fetch('/nowhere'),
+      harness.fetch('/graphql', { headers: { accept: 'text/html' } }),
+      harness.fetch('/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{',
+      }),
+      harness.fetch('/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}x` },
+        body: JSON.stringify({ query: '{ viewer { kind } }' }),
+      }),
+      harness.fetch('/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ __typename }', variables: { pad: 'x'.repeat(2048) } }),
+      }),
+    ]);
+    expect(responses.map((response) => response.status)).toEqual(
+      expect.arrayContaining([200, 404, 400, 401, 413]),
+    );
+    for (const response of responses) {
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('x-frame-options')).toBe('DENY');
+      expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(response.headers.get('content-security-policy')).toBe(
+        "default-src 'none'; frame-ancestors 'none'",
+      );
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      expect(response.headers.has('x-powered-by')).toBe(false);
+    }
+  });
+});
+
+describe('production posture with introspection left on (the contract default)', () => {
+  let harness: GatewayHarness;
+  beforeAll(async () => {
+    harness = await GatewayHarness.start({ env: { NODE_ENV: 'production' } });
+  });
+  afterAll(() => harness.close());
+
+  it('still masks field suggestions', async () => {
+    expect(await messages(harness, MISSPELLED[0]!)).not.toMatch(/Did you mean/);
+  });
+});
+
+describe('development (no NODE_ENV), introspection on', () => {
+  let harness: GatewayHarness;
+  beforeAll(async () => {
+    harness = await GatewayHarness.start();
+  });
+  afterAll(() => harness.close());
+
+  it.each(MISSPELLED)('keeps the suggestions for %s, which help while exploring', async (query) => {
+    expect(await messages(harness, query)).toMatch(/Did you mean "\w+"\?/);
+  });
+});

@@ -9,9 +9,10 @@ let cleanupInstalled = false;
 function installCleanup(): void {
   if (cleanupInstalled) return;
   cleanupInstalled = true;
-  // 'exit' handlers must be synchronous: SIGKILL cannot be ignored, so nothing outlives the bench.
+  // 'exit' handlers must be synchronous, so this only signals. Every child stops on SIGTERM within
+  // a bounded time (the gateway after its shutdown grace) and cleans up its temporary files.
   process.on('exit', () => {
-    for (const child of running) child.kill('SIGKILL');
+    for (const child of running) child.kill('SIGTERM');
   });
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(signal, () => process.exit(130));

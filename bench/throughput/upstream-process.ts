@@ -32,6 +32,8 @@ export interface CountAnswer {
 }
 
 const directory = mkdtempSync(join(tmpdir(), 'bench-upstream-'));
+// However this process ends (a failed close included), the CA file goes with it.
+process.on('exit', () => rmSync(directory, { recursive: true, force: true }));
 const services = await startEmbeddedServices();
 const caFile = join(directory, 'ca.pem');
 writeFileSync(caFile, services.tls.ca);
@@ -56,11 +58,12 @@ async function shutdown(): Promise<void> {
   if (closing) return;
   closing = true;
   clearInterval(fold);
-  await services.close();
-  rmSync(directory, { recursive: true, force: true });
+  await services.close().catch(() => undefined);
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown());
+// A Ctrl-C in the terminal reaches the whole process group, this process included.
+process.on('SIGINT', () => void shutdown());
 // The bench died or finished without a word: nothing should outlive it.
 process.on('disconnect', () => void shutdown());
 

@@ -37,7 +37,11 @@ export class JwksKeySet {
   readonly #options: JwksKeySetOptions;
   readonly #now: () => number;
   readonly #timer: NodeJS.Timeout;
-  #lastAttemptAt = Number.NEGATIVE_INFINITY;
+  /**
+   * Last fetch a token caused. Scheduled refreshes do not count: a key rotated just after one
+   * must still be fetched for the first token that names it.
+   */
+  #lastTokenFetchAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: JwksKeySetOptions) {
     this.#options = options;
@@ -60,7 +64,6 @@ export class JwksKeySet {
 
   /** Fetches the set now; rejects when the fetch fails (the previous keys stay in use). */
   refresh(): Promise<void> {
-    this.#lastAttemptAt = this.#now();
     return this.#remote.reload();
   }
 
@@ -85,7 +88,8 @@ export class JwksKeySet {
   #fetchIfDue(intervalMs: number): Promise<boolean> {
     // jose shares a running fetch between callers; waiting for it costs the authority nothing.
     if (this.#remote.reloading) return this.#settle(this.#remote.reload());
-    if (this.#now() - this.#lastAttemptAt < intervalMs) return Promise.resolve(false);
+    if (this.#now() - this.#lastTokenFetchAt < intervalMs) return Promise.resolve(false);
+    this.#lastTokenFetchAt = this.#now();
     return this.#settle(this.refresh());
   }
 

@@ -127,7 +127,7 @@ const envSchema = z.object({
   AUTH_AUDIENCE: list.refine((values) => values.length > 0, 'needs at least one audience'),
   AUTH_ISSUER: list.optional(),
   AUTH_JWKS_URI: httpsUrl.optional(),
-  AUTH_JWKS_COOLDOWN_MS: positiveInt.default(300_000),
+  AUTH_JWKS_COOLDOWN_MS: positiveInt.default(60_000),
   AUTH_JWKS_REFRESH_MS: positiveInt.default(3_600_000),
   AUTH_TOKEN_CACHE_SIZE: z.coerce.number().int().min(0).default(10_000),
   AZURE_AUTHORITY_HOST: httpsUrl.optional(),
@@ -151,7 +151,7 @@ const envSchema = z.object({
   MAX_ALIASES: positiveInt.default(15),
   MAX_TOKENS: positiveInt.default(1000),
   MAX_DIRECTIVES: positiveInt.default(50),
-  MAX_COST: positiveInt.default(50_000),
+  MAX_COST: positiveInt.default(1_000_000),
   MAX_LIST_ITEMS: positiveInt.default(1000),
   MAX_MUTATION_FIELDS: positiveInt.default(1),
   CORS_ORIGINS: list

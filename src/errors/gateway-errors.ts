@@ -58,6 +58,13 @@ export class ForbiddenError extends GatewayError {
   }
 }
 
+/** The contract refuses personal Microsoft accounts everywhere, whatever their token grants. */
+export class PersonalAccountError extends ForbiddenError {
+  constructor() {
+    super('Personal Microsoft accounts are not supported.');
+  }
+}
+
 export class BadUserInputError extends GatewayError {
   constructor(message: string, argumentName?: string) {
     super('BAD_USER_INPUT', message, { extensions: argumentName ? { argumentName } : {} });

@@ -159,9 +159,18 @@ export class GraphBatchClient {
         clientRequestId: response.clientRequestId,
       };
     } catch (error) {
-      // The batch as a whole failed (after its own retries): so did each of its items.
-      if (!(error instanceof UpstreamError)) throw error;
-      for (const { id } of chunk) run.results.set(id, { ok: false, error });
+      // The batch as a whole failed (after its own retries): so did each of its items. Even an
+      // unexpected failure stays with this chunk's items: one id never fails the whole bulk.
+      if (!(error instanceof UpstreamError) && run.signal.aborted) throw error;
+      for (const { id, clientRequestId } of chunk) {
+        run.results.set(id, {
+          ok: false,
+          error:
+            error instanceof UpstreamError
+              ? error
+              : new UpstreamError('UPSTREAM_ERROR', { upstreamRequestId: undefined, clientRequestId }),
+        });
+      }
       return [];
     }
     const retryable: RetryableItem[] = [];

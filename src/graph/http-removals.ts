@@ -49,9 +49,10 @@ export function createHttpRemovals(client: GraphHttpClient, options: HttpRemoval
   return {
     async removeOutboundSharedUserProfilePersonalData(caller, { userId, tenantId }, signal) {
       if (fanOut && !tenantId) {
-        const [outcome] = await fanOut.remove(caller, [userId], signal);
-        if (outcome && !outcome.ok) throw outcome.error;
-        if (outcome) return outcome.receipt;
+        // The fan-out answers one outcome per id, in order: never the profile-wide action here.
+        const outcome = (await fanOut.remove(caller, [userId], signal))[0]!;
+        if (!outcome.ok) throw outcome.error;
+        return outcome.receipt;
       }
       const response = await client.send(
         caller,

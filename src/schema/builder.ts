@@ -9,7 +9,7 @@ import {
   mayRemoveAnyProfile,
   mayRemoveOwnProfile,
 } from '../auth/permissions.js';
-import { ForbiddenError, UnauthenticatedError } from '../errors/gateway-errors.js';
+import { ForbiddenError, PersonalAccountError, UnauthenticatedError } from '../errors/gateway-errors.js';
 import type { GraphAdapter } from '../graph/graph-adapter.js';
 import type { CursorCodec } from './connection-cursors.js';
 import type { RequestLoaders } from './request-loaders.js';
@@ -71,8 +71,7 @@ export const builder = new SchemaBuilder<{
     }),
     unauthorizedError: (_parent, { caller }) => {
       if (!caller) return new UnauthenticatedError();
-      if (isPersonalAccount(caller))
-        return new ForbiddenError('Personal Microsoft accounts are not supported.');
+      if (isPersonalAccount(caller)) return new PersonalAccountError();
       return new ForbiddenError();
     },
   },

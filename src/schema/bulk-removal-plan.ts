@@ -4,6 +4,7 @@ import {
   BadUserInputError,
   type ErrorCode,
   ForbiddenError,
+  PersonalAccountError,
   type GatewayError,
   UpstreamError,
 } from '../errors/gateway-errors.js';
@@ -76,9 +77,7 @@ export function planBulkRemoval(
     if (!mayRemove(caller, userId)) {
       return {
         userId,
-        refusal: isPersonalAccount(caller)
-          ? new ForbiddenError('Personal Microsoft accounts are not supported.')
-          : new ForbiddenError(),
+        refusal: isPersonalAccount(caller) ? new PersonalAccountError() : new ForbiddenError(),
       };
     }
     const key = userId.toLowerCase();

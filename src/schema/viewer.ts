@@ -1,3 +1,5 @@
+import { isPersonalAccount } from '../auth/permissions.js';
+import { PersonalAccountError } from '../errors/gateway-errors.js';
 import type { Caller } from '../auth/caller.js';
 import { builder } from './builder.js';
 
@@ -27,6 +29,9 @@ builder.queryField('viewer', (t) =>
   t.withAuth({ authenticated: true }).field({
     type: Viewer,
     description: 'Who the gateway thinks the caller is.',
-    resolve: (_root, _args, { caller }) => caller,
+    resolve: (_root, _args, { caller }) => {
+      if (isPersonalAccount(caller)) throw new PersonalAccountError();
+      return caller;
+    },
   }),
 );

@@ -13,7 +13,8 @@ export interface ContextDependencies {
   cursors: CursorCodec;
 }
 
-const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
+// The scheme is case-insensitive (RFC 7235); the token itself is not.
+const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i;
 
 /**
  * Authentication happens here, once per request: a request without `Authorization` gets an

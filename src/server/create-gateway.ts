@@ -28,6 +28,8 @@ import { createHardening } from './hardening.js';
 import { Readiness } from './readiness.js';
 import type { NodeServerContext } from './server-context.js';
 import { useBodyLimit } from './use-body-limit.js';
+import { useContractErrorCodes } from './use-contract-error-codes.js';
+import { usePostOnlyMutations } from './use-post-only-mutations.js';
 import { useMetrics } from './use-metrics.js';
 import { useReadiness } from './use-readiness.js';
 import { useRequestLog } from './use-request-log.js';
@@ -150,7 +152,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       useSecurityHeaders(),
       useMetrics(metrics),
       useReadiness(readiness, '/readiness', () => ({ upstream: { graph: graphClient.circuit.report() } })),
+      useContractErrorCodes(),
       useBodyLimit(config.http.maxBodyBytes),
+      usePostOnlyMutations(),
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
       ...hardening.plugins,
       // A departed client's operation stops resolving; its upstream calls abort via `context.signal`.
@@ -178,10 +182,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     close: () => {
       closing ??= (async () => {
         readiness.beginShutdown();
+        // close() stops accepting at once and calls back when the last in-flight request is done
+        // (or at once, with an error we ignore, when the server never listened).
         const drained = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         const grace = setTimeout(() => server.closeAllConnections(), config.http.shutdownGraceMs);
-        if (server.listening) await drained;
+        await drained;
         clearTimeout(grace);
         verifier.close();
         await hardening.close();

@@ -15,7 +15,7 @@ export interface Hardening {
   /** In order: introspection switch, suggestion masking, document limits, rate limit. */
   plugins: Array<Plugin | Plugin<GatewayPluginContext>>;
   cors: false | ((request: Request) => CORSOptions);
-  /** The shared rate-limit store, when there is one. */
+  /** Dependencies worth reporting on `/readiness`: the shared rate-limit store, when there is one. */
   readinessProbes: ReadinessProbe[];
   close(): Promise<void>;
 }
@@ -40,7 +40,7 @@ export function createHardening(config: GatewayConfig, logger: Logger, metrics: 
     cors: corsPolicy(config.http.corsOrigins),
     readinessProbes:
       limiter && config.rateLimit.redisUrl
-        ? [{ name: 'rate-limit-store', check: () => limiter.probe() }]
+        ? [{ name: 'rate-limit-store', check: () => limiter.probe(), informational: true }]
         : [],
     close: async () => {
       await limiter?.close();

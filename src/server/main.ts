@@ -33,23 +33,31 @@ async function main(): Promise<void> {
     metrics: createMetrics({ processMetrics: true }),
     ...embedded?.extras,
   });
-  const url = await gateway.listen();
-  logger.info({ url: `${url}/graphql`, mode: config.mode }, 'gateway listening');
-  if (embedded) {
-    logger.info(`GraphiQL: ${url}/graphql (demo persona tokens: ${url}/dev/personas)`);
-  }
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping: finishing in-flight requests');
-    await gateway.close();
-    await embedded?.close();
-    process.exit(0);
+    // A stuck dependency must not keep a stopping process alive past the grace period.
+    setTimeout(() => process.exit(0), config.http.shutdownGraceMs + 2_000).unref();
+    try {
+      await gateway.close();
+      await embedded?.close();
+    } catch (error) {
+      logger.error({ err: error instanceof Error ? error.name : 'unknown' }, 'error while stopping');
+    } finally {
+      process.exit(0);
+    }
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+
+  const url = await gateway.listen();
+  logger.info({ url: `${url}/graphql`, mode: config.mode }, 'gateway listening');
+  if (embedded) {
+    logger.info(`GraphiQL: ${url}/graphql (demo persona tokens: ${url}/dev/personas)`);
+  }
 }
 
 main().catch((error: unknown) => {

@@ -4,6 +4,11 @@ export interface ReadinessProbe {
   name: string;
   /** Resolves once the dependency has answered. */
   check(): Promise<void>;
+  /**
+   * Reported while it has not answered, without holding readiness back: for dependencies the
+   * gateway can serve without (the shared rate-limit store falls back to memory).
+   */
+  informational?: boolean;
 }
 
 /**
@@ -29,7 +34,8 @@ export class Readiness {
   }
 
   isReady(): boolean {
-    return !this.shuttingDown && this.pending.size === 0;
+    if (this.shuttingDown) return false;
+    return this.probes.every((probe) => probe.informational || !this.pending.has(probe.name));
   }
 
   /** Names of the dependencies that have not answered yet. */

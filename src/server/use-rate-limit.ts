@@ -24,7 +24,10 @@ export function useRateLimit(
       const cost = operationCost(args.document, args.operationName, args.variableValues);
       if (cost.operations === 0) return;
       const { caller, req } = args.contextValue;
-      const verdict = await limiter.consume(callerKey(caller, req?.socket?.remoteAddress), cost);
+      // An anonymous removal is refused with 401 before any upstream call; charging it would let
+      // anonymous traffic from one address spend the removal budget and answer 429 instead.
+      const charged = caller ? cost : { ...cost, removals: 0 };
+      const verdict = await limiter.consume(callerKey(caller, req?.socket?.remoteAddress), charged);
       if (verdict.allowed) return;
       metrics.rateLimited.inc({ budget: verdict.budget });
       setResultAndStopExecution({

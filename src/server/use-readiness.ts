@@ -16,9 +16,7 @@ export function useReadiness(
       const ready = readiness.isReady();
       endResponse(
         Response.json(
-          ready
-            ? { status: 'ready', ...details() }
-            : { status: 'not ready', waitingFor: readiness.waitingFor(), ...details() },
+          { status: ready ? 'ready' : 'not ready', waitingFor: readiness.waitingFor(), ...details() },
           { status: ready ? 200 : 503 },
         ),
       );

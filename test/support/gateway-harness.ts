@@ -100,8 +100,17 @@ export class GatewayHarness {
   }
 
   async untilReady(timeoutMs = 10_000): Promise<void> {
+    await this.until(() => this.gateway.readiness.isReady(), timeoutMs);
+  }
+
+  /** Until every dependency, informational ones included, has answered. */
+  async untilSettled(timeoutMs = 10_000): Promise<void> {
+    await this.until(() => this.gateway.readiness.waitingFor().length === 0, timeoutMs);
+  }
+
+  private async until(condition: () => boolean, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (!this.gateway.readiness.isReady()) {
+    while (!condition()) {
       if (Date.now() > deadline) throw new Error(`gateway not ready: ${this.gateway.readiness.waitingFor()}`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }

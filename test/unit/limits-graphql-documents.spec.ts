@@ -15,8 +15,13 @@ const aliasedRemovals = (count: number) =>
   `mutation { ${Array.from({ length: count }, (_, i) => removal(`r${i}`)).join(' ')} }`;
 const nestedTypes = (levels: number) =>
   `{ __type(name: "Query") { ${'fields { type { '.repeat(levels)}name${' } }'.repeat(levels)} } }`;
+const pagesOfProfilesWithTenants = (alias: string, first: string, tenantsFirst: string) =>
+  `${alias}: outboundSharedUserProfiles(first: ${first}) { edges { node { userId tenants(first: ${tenantsFirst}) { edges { node { tenantId } } } } } }`;
 const profilesWithTenants = (first: number, tenantsFirst: number) =>
-  `{ outboundSharedUserProfiles(first: ${first}) { edges { node { userId tenants(first: ${tenantsFirst}) { edges { node { tenantId } } } } } } }`;
+  `{ ${pagesOfProfilesWithTenants('profiles', String(first), String(tenantsFirst))} }`;
+/** Four of the largest pages of profiles, each with the largest pages of tenants. */
+const costBomb = (first: string, tenantsFirst: string) =>
+  `{ ${['a', 'b', 'c', 'd'].map((alias) => pagesOfProfilesWithTenants(alias, first, tenantsFirst)).join(' ')} }`;
 
 /** Refused as the contract says (BAD_USER_INPUT), with `reason` in a message, and Graph never called. */
 function expectRefused(
@@ -51,7 +56,7 @@ describe('document limits, with the defaults', () => {
       maxAliases: 15,
       maxTokens: 1000,
       maxDirectives: 50,
-      maxCost: 50_000,
+      maxCost: 1_000_000,
       maxListItems: 1000,
       maxMutationFields: 1,
     });
@@ -101,13 +106,19 @@ describe('document limits, with the defaults', () => {
   });
 
   it('refuses a cost bomb of nested pages written in the document', async () => {
-    const response = await harness.post({ query: profilesWithTenants(100, 100) }, reader);
-    expectRefused(harness, response, /Cost limit of 50000 exceeded/);
+    const response = await harness.post({ query: costBomb('100', '100') }, reader);
+    expectRefused(harness, response, /Cost limit of 1000000 exceeded/);
   });
 
   it('refuses the same cost bomb when the page sizes come as variables', async () => {
+    const query = `query Bomb($first: Int, $tenantsFirst: Int) ${costBomb('$first', '$tenantsFirst')}`;
+    const response = await harness.post({ query, variables: { first: 100, tenantsFirst: 100 } }, reader);
+    expectRefused(harness, response, /Cost limit of 1000000 exceeded/);
+  });
+
+  it('lets the largest single page of profiles with the largest pages of tenants through', async () => {
     const response = await harness.execute(WithTenants, { first: 100, tenantsFirst: 100 }, reader);
-    expectRefused(harness, response, /Cost limit of 50000 exceeded/);
+    expect(errorCodes(response)).toEqual([]);
   });
 
   it('answers a page of profiles with their tenants within the cost limit', async () => {

@@ -65,13 +65,13 @@ describe('the circuit breaker around Graph', () => {
   it('reports the open circuit on /readiness while staying ready', async () => {
     expect(await readiness()).toEqual({
       status: 200,
-      body: { status: 'ready', upstream: { graph: { state: 'closed' } } },
+      body: { status: 'ready', waitingFor: [], upstream: { graph: { state: 'closed' } } },
     });
     await breakWithA503Storm();
 
     expect(await readiness()).toEqual({
       status: 200,
-      body: { status: 'ready', upstream: { graph: { state: 'open', retryAfterSeconds: 1 } } },
+      body: { status: 'ready', waitingFor: [], upstream: { graph: { state: 'open', retryAfterSeconds: 1 } } },
     });
   });
 

@@ -75,6 +75,15 @@ describe('per-caller rate limits (in memory)', () => {
     expect((await removeOnce(harness, token!)).status).toBe(200);
   });
 
+  it('answers anonymous removals with 401, never spending a removal budget on them', async () => {
+    for (let i = 0; i < REMOVALS_PER_MINUTE + 2; i += 1) {
+      const response = await harness.execute(BulkRemove, ids(REMOVALS_PER_MINUTE + 1));
+      expect(response.status).toBe(401);
+      expect(errorCodes(response)).toEqual(['UNAUTHENTICATED']);
+    }
+    expect(upstreamCalls(harness)).toBe(0);
+  });
+
   it('leaves the operations budget alone when a removal is refused', async () => {
     const [token] = await freshAdmin([harness]);
     for (let i = 0; i < REMOVALS_PER_MINUTE; i += 1) await removeOnce(harness, token!);

@@ -99,7 +99,7 @@ describe('hostile HTTP requests (defaults, over a socket)', () => {
   });
 
   it.each([
-    ['without the CSRF header', {}, 403],
+    ['without the CSRF header', {}, 405],
     ['with the CSRF header', { 'x-graphql-yoga-csrf': '1' }, 405],
   ])('refuses a GET mutation %s', async (_name, headers, status) => {
     const response = await send({

@@ -20,7 +20,11 @@ describe('HTTP surface', () => {
   it('answers /readiness with 200 once the JWKS and the token endpoint have answered', async () => {
     const response = await harness.fetch('/readiness');
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ready', upstream: { graph: { state: 'closed' } } });
+    expect(await response.json()).toEqual({
+      status: 'ready',
+      waitingFor: [],
+      upstream: { graph: { state: 'closed' } },
+    });
   });
 
   it('serves Prometheus metrics with request counts and upstream calls by status', async () => {
@@ -50,6 +54,37 @@ describe('HTTP surface', () => {
       headers: { authorization: `Bearer ${token}`, 'x-graphql-yoga-csrf': '1', accept: 'application/json' },
     });
     expect(response.status).toBe(405);
+    expect(harness.graph.requests).toHaveLength(0);
+  });
+
+  it('refuses a mutation over GET with 405 even without the CSRF header', async () => {
+    const token = await harness.token('user');
+    const response = await harness.fetch(`/graphql?query=${encodeURIComponent(MUTATION)}`, {
+      headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+    });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('POST');
+    expect(harness.graph.requests).toHaveLength(0);
+  });
+
+  it.each([
+    [
+      'a missing required argument',
+      'mutation { removeOutboundSharedUserProfilePersonalData { userId } }',
+      {},
+    ],
+    ['an unknown field', '{ viewer { nope } }', {}],
+    ['a syntax error', '{ viewer {', {}],
+    [
+      'a null for a non-null variable',
+      'mutation ($u: ID!) { removeOutboundSharedUserProfilePersonalData(userId: $u) { userId } }',
+      { u: null },
+    ],
+    ['a wrongly typed argument', '{ outboundSharedUserProfiles(first: "ten") { edges { cursor } } }', {}],
+  ])('answers %s with BAD_USER_INPUT and no upstream call', async (_name, query, variables) => {
+    const response = await harness.post({ query, variables }, await harness.token('admin'));
+    expect(response.status).toBeLessThan(500);
+    expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
     expect(harness.graph.requests).toHaveLength(0);
   });
 

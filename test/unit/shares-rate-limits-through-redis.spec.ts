@@ -14,8 +14,9 @@ describe.skipIf(!redisServerInstalled())('rate limits shared through Redis (REDI
   beforeAll(async () => {
     redis = await RedisServer.start();
     const env = { REDIS_URL: redis.url, RATE_LIMIT_REMOVALS_PER_MINUTE: String(REMOVALS_PER_MINUTE) };
-    // Both become ready only once Redis has answered them (the rate-limit-store readiness probe).
     [first, second] = await Promise.all([GatewayHarness.start({ env }), GatewayHarness.start({ env })]);
+    // Redis does not hold readiness back (the limiter falls back to memory): wait until it answered.
+    await Promise.all([first.untilSettled(), second.untilSettled()]);
   });
   afterAll(async () => {
     await Promise.all([first?.close(), second?.close()]);

@@ -136,7 +136,36 @@ describe('bearer token verification', () => {
     },
   );
 
+  it('accepts the scheme in any case (RFC 7235)', async () => {
+    const token = await harness.token('user');
+    const response = await harness.post({ query: '{ viewer { kind } }' }, undefined, {
+      authorization: `bearer ${token}`,
+    });
+    expect(response.status).toBe(200);
+    expect(errorCodes(response)).toEqual([]);
+  });
+
+  it('refuses a personal Microsoft account on viewer too', async () => {
+    const token = await harness.token('user', { tid: '9188040d-6c67-4c5b-b112-36a304b66dad' });
+    const response = await harness.execute(ViewerDocument, {}, token);
+    expect(errorCodes(response)).toEqual(['FORBIDDEN']);
+  });
+
   it('refuses garbage that only looks like a token', async () => {
     await expectRefused('abc.def.ghi');
+  });
+});
+
+describe('a signing key rotated right after start', () => {
+  it('is fetched for the first token that names it: the start-up fetch does not start the cooldown', async () => {
+    const harness = await GatewayHarness.start();
+    try {
+      await harness.identityProvider.rotateKeys();
+      const response = await harness.execute(ViewerDocument, {}, await harness.token('admin'));
+      expect(response.status).toBe(200);
+      expect(response.body.data?.viewer.userId).toBe(PERSONAS.admin.objectId);
+    } finally {
+      await harness.close();
+    }
   });
 });

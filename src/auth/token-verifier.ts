@@ -26,8 +26,6 @@ export interface TokenVerifierOptions {
 export interface TokenVerifier {
   /** Verifies a bearer token and describes its caller, or throws `UnauthenticatedError`. */
   verify(token: string): Promise<Caller>;
-  /** True once the key set has been fetched successfully at least once. */
-  hasKeys(): boolean;
   /** Fetches the key set now; rejects when the fetch fails (the previous keys stay in use). */
   refresh(): Promise<void>;
   close(): void;
@@ -104,7 +102,6 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       report('verified');
       return { ...caller, assertion: token };
     },
-    hasKeys: () => keys.hasKeys(),
     refresh: () => keys.refresh(),
     close: () => keys.close(),
   };
@@ -126,8 +123,11 @@ function toCaller(payload: JWTPayload): VerifiedCaller {
     throw new UnauthenticatedError('The bearer token does not identify a caller.');
   }
   const scp = stringClaim(payload, 'scp');
+  // The contract's rule is `roles` without `scp`; a token that says it was issued to a user
+  // (`idtyp`, an optional claim) stays a user's even without scopes, and never gets app rights.
+  const delegated = scp !== undefined || stringClaim(payload, 'idtyp') === 'user';
   return {
-    kind: scp ? 'USER' : 'APPLICATION',
+    kind: delegated ? 'USER' : 'APPLICATION',
     objectId,
     tenantId,
     clientId: stringClaim(payload, 'azp') ?? stringClaim(payload, 'appid'),

@@ -14,7 +14,7 @@ import {
 } from './batch-protocol.js';
 import { forEachConcurrently } from './concurrency.js';
 import type { UpstreamReceipt } from './graph-adapter.js';
-import type { GraphHttpClient } from './graph-http-client.js';
+import { type GraphHttpClient, receiptOf } from './graph-http-client.js';
 import { type AttemptOutcome, RETRYABLE_STATUSES, createGraphRetryPolicy } from './retry-policy.js';
 import { upstreamErrorForStatus } from './upstream-status.js';
 
@@ -154,10 +154,7 @@ export class GraphBatchClient {
         run.signal,
       );
       answers = readBatchAnswers(response.body);
-      envelopeIds = {
-        upstreamRequestId: response.upstreamRequestId,
-        clientRequestId: response.clientRequestId,
-      };
+      envelopeIds = receiptOf(response);
     } catch (error) {
       // The batch as a whole failed (after its own retries): so did each of its items. Even an
       // unexpected failure stays with this chunk's items: one id never fails the whole bulk.

@@ -2,6 +2,7 @@ import { TaskCancelledError, TimeoutStrategy, timeout } from 'cockatiel';
 import { type Dispatcher, request } from 'undici';
 import type { Caller } from '../auth/caller.js';
 import { UpstreamError } from '../errors/gateway-errors.js';
+import type { UpstreamReceipt } from './graph-adapter.js';
 import type { Logger } from '../observability/logger.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import { pagePathBelow } from './graph-links.js';
@@ -248,7 +249,13 @@ function isUnhealthy(attempt: Attempt): boolean {
   return attempt.networkError !== undefined || UNHEALTHY_STATUSES.has(attempt.status);
 }
 
-function headerValue(value: string | string[] | undefined): string | undefined {
+/** The ids that tie an answer to one exchange, as the schema reports them. */
+export function receiptOf(response: GraphResponse): UpstreamReceipt {
+  return { upstreamRequestId: response.upstreamRequestId, clientRequestId: response.clientRequestId };
+}
+
+/** The first value of a response header that undici may give as a list. */
+export function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 

@@ -1,5 +1,6 @@
 import type { GraphAdapter } from './graph-adapter.js';
 import type { GraphHttpClient } from './graph-http-client.js';
+import { createHttpInboundActions } from './http-inbound-actions.js';
 import { createHttpProfileReads } from './http-profile-reads.js';
 import { type HttpRemovalOptions, createHttpRemovals } from './http-removals.js';
 
@@ -7,6 +8,7 @@ import { type HttpRemovalOptions, createHttpRemovals } from './http-removals.js'
 export function createHttpGraphAdapter(client: GraphHttpClient, removals: HttpRemovalOptions): GraphAdapter {
   return {
     ...createHttpProfileReads(client),
+    ...createHttpInboundActions(client),
     ...createHttpRemovals(client, removals),
   };
 }

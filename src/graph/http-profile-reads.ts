@@ -2,21 +2,20 @@ import { z } from 'zod';
 import type { Caller } from '../auth/caller.js';
 import { BadUserInputError, UpstreamError } from '../errors/gateway-errors.js';
 import type {
-  ExportReceipt,
-  ExportTarget,
   GraphAdapter,
   GraphPage,
   GraphPageRequest,
   InboundSharedUserProfile,
   OutboundSharedUserProfile,
   TenantReference,
-  UpstreamReceipt,
 } from './graph-adapter.js';
-import type { GraphHttpClient, GraphResponse } from './graph-http-client.js';
-import { parseRetryAfter, toRetryAfterSeconds } from './retry-after.js';
-
-const OUTBOUND = '/directory/outboundSharedUserProfiles';
-const INBOUND = '/directory/inboundSharedUserProfiles';
+import { type GraphHttpClient, type GraphResponse, receiptOf } from './graph-http-client.js';
+import {
+  INBOUND_PROFILES,
+  OUTBOUND_PROFILES,
+  inboundProfilePath,
+  outboundProfilePath,
+} from './graph-paths.js';
 
 /** Graph may add properties (`@odata.*`, new beta fields); only the contract's are kept. */
 const outboundProfile = z.object({ userId: z.string().min(1) }).transform(({ userId }) => ({ userId }));
@@ -50,23 +49,17 @@ type ReadMethods = Pick<
   | 'listOutboundSharedUserProfileTenants'
   | 'listInboundSharedUserProfiles'
   | 'getInboundSharedUserProfile'
-  | 'removeInboundSharedUserProfilePersonalData'
-  | 'exportInboundSharedUserProfilePersonalData'
 >;
 
 /**
- * The adapter's reads, the inbound removal and the export over HTTPS. Ids arrive validated and are
+ * The adapter's reads over HTTPS. Ids arrive validated and are
  * still encoded as path segments; page links are followed only after `pageLinkPath` vouched for them.
  */
 export function createHttpProfileReads(client: GraphHttpClient): ReadMethods {
-  function idsOf(response: GraphResponse) {
-    return { upstreamRequestId: response.upstreamRequestId, clientRequestId: response.clientRequestId };
-  }
-
   /** A body that is not what Graph documents is an upstream failure, not a crash. */
   function parse<T extends z.ZodType>(schema: T, response: GraphResponse): z.output<T> {
     const parsed = schema.safeParse(response.body);
-    if (!parsed.success) throw new UpstreamError('UPSTREAM_ERROR', idsOf(response));
+    if (!parsed.success) throw new UpstreamError('UPSTREAM_ERROR', receiptOf(response));
     return parsed.data;
   }
 
@@ -88,7 +81,7 @@ export function createHttpProfileReads(client: GraphHttpClient): ReadMethods {
     const nextLink = body['@odata.nextLink'];
     // A link elsewhere is never followed, not even to report it: the page fails instead.
     if (nextLink !== undefined && client.pageLinkPath(nextLink, collectionPath) === undefined) {
-      throw new UpstreamError('UPSTREAM_ERROR', idsOf(response));
+      throw new UpstreamError('UPSTREAM_ERROR', receiptOf(response));
     }
     return { items: body.value as Array<z.output<T>>, nextLink };
   }
@@ -108,15 +101,12 @@ export function createHttpProfileReads(client: GraphHttpClient): ReadMethods {
     }
   }
 
-  const profilePath = (collectionPath: string, userId: string) =>
-    `${collectionPath}/${encodeURIComponent(userId)}`;
-
   return {
     listOutboundSharedUserProfiles: (caller, page, signal): Promise<GraphPage<OutboundSharedUserProfile>> =>
-      readPage(caller, 'listOutboundProfiles', OUTBOUND, outboundProfile, page, signal),
+      readPage(caller, 'listOutboundProfiles', OUTBOUND_PROFILES, outboundProfile, page, signal),
 
     getOutboundSharedUserProfile: (caller, userId, signal): Promise<OutboundSharedUserProfile | null> =>
-      readEntity(caller, 'getOutboundProfile', profilePath(OUTBOUND, userId), outboundProfile, signal),
+      readEntity(caller, 'getOutboundProfile', outboundProfilePath(userId), outboundProfile, signal),
 
     listOutboundSharedUserProfileTenants: (
       caller,
@@ -127,59 +117,16 @@ export function createHttpProfileReads(client: GraphHttpClient): ReadMethods {
       readPage(
         caller,
         'listOutboundProfileTenants',
-        `${profilePath(OUTBOUND, userId)}/tenants`,
+        `${outboundProfilePath(userId)}/tenants`,
         tenantReference,
         page,
         signal,
       ),
 
     listInboundSharedUserProfiles: (caller, page, signal): Promise<GraphPage<InboundSharedUserProfile>> =>
-      readPage(caller, 'listInboundProfiles', INBOUND, inboundProfile, page, signal),
+      readPage(caller, 'listInboundProfiles', INBOUND_PROFILES, inboundProfile, page, signal),
 
     getInboundSharedUserProfile: (caller, userId, signal): Promise<InboundSharedUserProfile | null> =>
-      readEntity(caller, 'getInboundProfile', profilePath(INBOUND, userId), inboundProfile, signal),
-
-    async removeInboundSharedUserProfilePersonalData(caller, userId, signal): Promise<UpstreamReceipt> {
-      const response = await client.send(
-        caller,
-        {
-          operation: 'removeInboundPersonalData',
-          method: 'POST',
-          path: `${profilePath(INBOUND, userId)}/removePersonalData`,
-        },
-        signal,
-      );
-      return idsOf(response);
-    },
-
-    async exportInboundSharedUserProfilePersonalData(
-      caller,
-      { userId, storageLocation }: ExportTarget,
-      signal,
-    ): Promise<ExportReceipt> {
-      const response = await client.send(
-        caller,
-        {
-          operation: 'exportInboundPersonalData',
-          method: 'POST',
-          path: `${profilePath(INBOUND, userId)}/exportPersonalData`,
-          body: { storageLocation },
-        },
-        signal,
-      );
-      const location = firstHeader(response.headers.location);
-      // Without the operation's location a client could never learn how the export went.
-      if (!location) throw new UpstreamError('UPSTREAM_ERROR', idsOf(response));
-      const retryAfterMs = parseRetryAfter(firstHeader(response.headers['retry-after']), Date.now());
-      return {
-        ...idsOf(response),
-        operationLocation: location,
-        retryAfterSeconds: retryAfterMs === undefined ? undefined : toRetryAfterSeconds(retryAfterMs),
-      };
-    },
+      readEntity(caller, 'getInboundProfile', inboundProfilePath(userId), inboundProfile, signal),
   };
-}
-
-function firstHeader(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }

@@ -1,9 +1,9 @@
 import type { Caller } from '../auth/caller.js';
-import type { BulkRemovalOutcome, GraphAdapter, UpstreamReceipt } from './graph-adapter.js';
+import type { BulkRemovalOutcome, GraphAdapter } from './graph-adapter.js';
 import type { GraphBatchClient } from './graph-batch-client.js';
-import type { GraphHttpClient } from './graph-http-client.js';
+import { type GraphHttpClient, receiptOf } from './graph-http-client.js';
 import { OutboundRemovalFanOut } from './outbound-removal-fan-out.js';
-import { inboundRemovalPath, outboundRemovalPath } from './removal-paths.js';
+import { inboundRemovalPath, outboundRemovalPath } from './graph-paths.js';
 
 export interface HttpRemovalOptions {
   batch: GraphBatchClient;
@@ -63,11 +63,7 @@ export function createHttpRemovals(client: GraphHttpClient, options: HttpRemoval
         },
         signal,
       );
-      const receipt: UpstreamReceipt = {
-        upstreamRequestId: response.upstreamRequestId,
-        clientRequestId: response.clientRequestId,
-      };
-      return receipt;
+      return receiptOf(response);
     },
 
     removeOutboundSharedUserProfilesPersonalData: (caller, { userIds, tenantId }, signal) =>

@@ -5,7 +5,7 @@ import { forEachConcurrently } from './concurrency.js';
 import type { BulkRemovalOutcome, UpstreamReceipt } from './graph-adapter.js';
 import type { BatchItemResult, GraphBatchClient } from './graph-batch-client.js';
 import type { GraphHttpClient } from './graph-http-client.js';
-import { outboundProfilePath, outboundRemovalPath } from './removal-paths.js';
+import { outboundProfilePath, outboundRemovalPath } from './graph-paths.js';
 
 const tenantsPage = z.object({
   value: z.array(z.object({ tenantId: z.string().min(1) })),

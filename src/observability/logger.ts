@@ -1,4 +1,5 @@
 import { type DestinationStream, pino } from 'pino';
+import type { YogaLogger } from 'graphql-yoga';
 import type { LogLevel } from '../config/config.js';
 
 export type Logger = pino.Logger;
@@ -26,4 +27,16 @@ export function createLogger(level: LogLevel, destination?: DestinationStream): 
     },
     destination,
   );
+}
+
+/** yoga's own messages (unexpected errors among them) as structured lines of ours. */
+export function toYogaLogger(logger: Logger): YogaLogger {
+  const log =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (...args: unknown[]) => {
+      const [first, ...rest] = args;
+      if (first instanceof Error) logger[level]({ err: first.name }, first.message);
+      else logger[level](rest.length ? { details: rest.map(String) } : {}, String(first));
+    };
+  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }

@@ -34,7 +34,8 @@ export interface CallerRateLimiter {
   close(): Promise<void>;
 }
 
-const WINDOW_SECONDS = 60;
+/** Budgets are fixed windows of this many seconds. */
+export const WINDOW_SECONDS = 60;
 /** A Redis round trip on the hot path: beyond this, the per-instance insurance budget answers. */
 const REDIS_COMMAND_TIMEOUT_MS = 1_000;
 

@@ -1,4 +1,5 @@
 import { builder } from './builder.js';
+import './root-types.js';
 import './viewer.js';
 import './outbound-shared-user-profiles.js';
 import './inbound-shared-user-profiles.js';

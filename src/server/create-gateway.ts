@@ -4,7 +4,6 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import {
   type GraphiQLOptions,
   type Plugin,
-  type YogaLogger,
   type YogaServerInstance,
   createYoga,
   useExecutionCancellation,
@@ -18,7 +17,7 @@ import { GraphHttpClient } from '../graph/graph-http-client.js';
 import { type GraphTokenProvider, createMsalTokenProvider } from '../graph/graph-token-provider.js';
 import { createHttpGraphAdapter } from '../graph/http-graph-adapter.js';
 import { createUpstreamAgent } from '../graph/upstream-agent.js';
-import type { Logger } from '../observability/logger.js';
+import { type Logger, toYogaLogger } from '../observability/logger.js';
 import { type GatewayMetrics, createMetrics } from '../observability/metrics.js';
 import type { GatewayContext } from '../schema/builder.js';
 import { CursorCodec, deriveCursorKey } from '../schema/connection-cursors.js';
@@ -196,15 +195,4 @@ export function createGateway(options: GatewayOptions): Gateway {
       return closing;
     },
   };
-}
-
-function toYogaLogger(logger: Logger): YogaLogger {
-  const log =
-    (level: 'debug' | 'info' | 'warn' | 'error') =>
-    (...args: unknown[]) => {
-      const [first, ...rest] = args;
-      if (first instanceof Error) logger[level]({ err: first.name }, first.message);
-      else logger[level](rest.length ? { details: rest.map(String) } : {}, String(first));
-    };
-  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }

@@ -1,0 +1,54 @@
+import { UpstreamError } from '../errors/gateway-errors.js';
+import type { ExportReceipt, ExportTarget, GraphAdapter, UpstreamReceipt } from './graph-adapter.js';
+import { type GraphHttpClient, headerValue, receiptOf } from './graph-http-client.js';
+import { inboundProfilePath, inboundRemovalPath } from './graph-paths.js';
+import { parseRetryAfter, toRetryAfterSeconds } from './retry-after.js';
+
+type InboundActions = Pick<
+  GraphAdapter,
+  'removeInboundSharedUserProfilePersonalData' | 'exportInboundSharedUserProfilePersonalData'
+>;
+
+/** The two actions on one inbound shared profile: remove its data, or export it (Graph's 202). */
+export function createHttpInboundActions(client: GraphHttpClient): InboundActions {
+  return {
+    async removeInboundSharedUserProfilePersonalData(caller, userId, signal): Promise<UpstreamReceipt> {
+      const response = await client.send(
+        caller,
+        {
+          operation: 'removeInboundPersonalData',
+          method: 'POST',
+          path: inboundRemovalPath(userId),
+        },
+        signal,
+      );
+      return receiptOf(response);
+    },
+
+    async exportInboundSharedUserProfilePersonalData(
+      caller,
+      { userId, storageLocation }: ExportTarget,
+      signal,
+    ): Promise<ExportReceipt> {
+      const response = await client.send(
+        caller,
+        {
+          operation: 'exportInboundPersonalData',
+          method: 'POST',
+          path: `${inboundProfilePath(userId)}/exportPersonalData`,
+          body: { storageLocation },
+        },
+        signal,
+      );
+      const location = headerValue(response.headers.location);
+      // Without the operation's location a client could never learn how the export went.
+      if (!location) throw new UpstreamError('UPSTREAM_ERROR', receiptOf(response));
+      const retryAfterMs = parseRetryAfter(headerValue(response.headers['retry-after']), Date.now());
+      return {
+        ...receiptOf(response),
+        operationLocation: location,
+        retryAfterSeconds: retryAfterMs === undefined ? undefined : toRetryAfterSeconds(retryAfterMs),
+      };
+    },
+  };
+}

@@ -2,11 +2,11 @@
 // over one keep-alive pool, with a fixed Graph token: no GraphQL, no verification, no token
 // exchange, no retries, no metrics. Only the JSON body is read, for the user id to route on.
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
+import { requiredEnv, serveToParent } from './child-server.js';
 
-const graphBaseUrl = new URL(required('GRAPH_BASE_URL'));
-const authorization = `Bearer ${required('BENCH_GRAPH_TOKEN')}`;
+const graphBaseUrl = new URL(requiredEnv('GRAPH_BASE_URL'));
+const authorization = `Bearer ${requiredEnv('BENCH_GRAPH_TOKEN')}`;
 const pool = new Pool(graphBaseUrl.origin, { connections: 64, keepAliveTimeout: 30_000 });
 const basePath = graphBaseUrl.pathname.replace(/\/$/, '');
 
@@ -50,15 +50,4 @@ const server = createServer((req, res) => {
   });
 });
 
-server.listen(Number(required('PORT')), '127.0.0.1', () => {
-  const { port } = server.address() as AddressInfo;
-  process.send?.({ url: `http://127.0.0.1:${port}` });
-});
-process.on('SIGTERM', () => process.exit(0));
-process.on('disconnect', () => process.exit(0));
-
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is required`);
-  return value;
-}
+serveToParent(server);

@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
-import { BenchProcess, freePort } from './child-processes.js';
+import { freePort } from '../../test/support/free-port.js';
+import { BenchProcess } from './child-processes.js';
 import type { LoadTarget } from './load.js';
 import type { CountAnswer, UpstreamReady } from './upstream-process.js';
 

@@ -3,12 +3,12 @@
 // verification, no token exchange, no plugins, no retries, no metrics. What the gateway adds on
 // top of this is its own cost; what this costs over the bare proxy is yoga's.
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createSchema, createYoga } from 'graphql-yoga';
 import { Pool } from 'undici';
+import { requiredEnv, serveToParent } from './child-server.js';
 
-const graphBaseUrl = new URL(required('GRAPH_BASE_URL'));
-const authorization = `Bearer ${required('BENCH_GRAPH_TOKEN')}`;
+const graphBaseUrl = new URL(requiredEnv('GRAPH_BASE_URL'));
+const authorization = `Bearer ${requiredEnv('BENCH_GRAPH_TOKEN')}`;
 const pool = new Pool(graphBaseUrl.origin, { connections: 64, keepAliveTimeout: 30_000 });
 const basePath = graphBaseUrl.pathname.replace(/\/$/, '');
 
@@ -52,14 +52,4 @@ const yoga = createYoga({
 });
 
 const server = createServer(yoga);
-server.listen(Number(required('PORT')), '127.0.0.1', () => {
-  process.send?.({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
-});
-process.on('SIGTERM', () => process.exit(0));
-process.on('disconnect', () => process.exit(0));
-
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is required`);
-  return value;
-}
+serveToParent(server);

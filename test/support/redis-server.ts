@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { type AddressInfo, createServer } from 'node:net';
+import { freePort } from './free-port.js';
 
 const HOW_TO_ENABLE =
   'install redis-server (Debian/Ubuntu: `apt-get install -y redis-server`; macOS: `brew install redis`) and run the tests again';
@@ -60,14 +60,4 @@ export class RedisServer {
     this.child.kill('SIGTERM');
     await exited;
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
 }

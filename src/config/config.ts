@@ -138,7 +138,7 @@ const envSchema = z.object({
   GRAPH_SCOPE: z.string().min(1).default('https://graph.microsoft.com/.default'),
   GRAPH_TIMEOUT_MS: positiveInt.default(10_000),
   GRAPH_MAX_ATTEMPTS: positiveInt.max(10).default(4),
-  GRAPH_BREAKER_THRESHOLD: positiveInt.default(5),
+  GRAPH_BREAKER_THRESHOLD: positiveInt.default(20),
   GRAPH_BREAKER_HALF_OPEN_AFTER_MS: positiveInt.default(10_000),
   GRAPH_BATCH_CONCURRENCY: positiveInt.max(50).default(4),
   GRAPH_OUTBOUND_REMOVAL: z.enum(['profile', 'per-tenant']).default('profile'),

@@ -63,7 +63,7 @@ describe('configuration', () => {
   it('reads the upstream resilience settings, with defaults', () => {
     expect(loadConfig(REQUIRED).graph).toMatchObject({
       maxAttempts: 4,
-      breaker: { threshold: 5, halfOpenAfterMs: 10_000 },
+      breaker: { threshold: 20, halfOpenAfterMs: 10_000 },
       batchConcurrency: 4,
       outboundRemoval: 'profile',
     });

@@ -113,7 +113,15 @@ export function createMsalTokenProvider(options: MsalTokenProviderOptions): Grap
       try {
         await applicationToken(randomUUID());
       } catch (error) {
-        throw toTokenAcquisitionError(error);
+        const failure = toTokenAcquisitionError(error);
+        // Readiness asks whether the authority answers. A refusal is an answer: the operator
+        // learns of it here, and callers get UPSTREAM_ERROR rather than a gateway that never
+        // becomes ready.
+        if (failure.reason === 'unreachable') throw failure;
+        options.logger.error(
+          { oauthError: failure.oauthError },
+          'the authority refused an application token',
+        );
       }
     },
   };

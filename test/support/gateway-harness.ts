@@ -8,6 +8,10 @@ import { createLogger } from '../../src/observability/logger.js';
 import { type Gateway, createGateway } from '../../src/server/create-gateway.js';
 
 export interface HarnessOptions {
+  /** Runs once the emulators are up and before the gateway starts, e.g. to script their faults. */
+  beforeGateway?: (services: EmbeddedServices) => void;
+  /** `skip` returns before the gateway is ready, to test readiness itself. */
+  readiness?: 'wait' | 'skip';
   /** Extra environment for the gateway, e.g. `GRAPH_TIMEOUT_MS`. */
   env?: Record<string, string>;
 }
@@ -34,6 +38,7 @@ export class GatewayHarness {
 
   static async start(options: HarnessOptions = {}): Promise<GatewayHarness> {
     const services = await startEmbeddedServices();
+    options.beforeGateway?.(services);
     const config: GatewayConfig = {
       ...loadConfig({ ...services.env, LOG_LEVEL: 'debug', ...options.env }),
       upstreamCa: services.tls.ca,
@@ -47,7 +52,7 @@ export class GatewayHarness {
     });
     const gateway = createGateway({ config, logger: createLogger('debug', sink) });
     const harness = new GatewayHarness(services, gateway, config, logLines);
-    await harness.untilReady();
+    if (options.readiness !== 'skip') await harness.untilReady();
     return harness;
   }
 

@@ -147,3 +147,33 @@ describe('HTTP surface', () => {
     expect(errorCodes(response)).toEqual(['UNAUTHENTICATED']);
   });
 });
+
+describe('readiness when the authority refuses', () => {
+  it('is 200 once the token endpoint has answered, even with an OAuth error', async () => {
+    const harness = await GatewayHarness.start({
+      beforeGateway: (services) =>
+        services.identityProvider.faults.add({ route: 'token', status: 401, times: 1 }),
+    });
+    try {
+      const response = await harness.fetch('/readiness');
+      expect(response.status).toBe(200);
+      expect(harness.logs()).toContain('the authority refused an application token');
+    } finally {
+      await harness.close();
+    }
+  });
+
+  it('stays 503 while the token endpoint does not answer at all', async () => {
+    const harness = await GatewayHarness.start({
+      env: { AZURE_AUTHORITY_HOST: 'https://127.0.0.1:9', AUTH_JWKS_URI: '' },
+      readiness: 'skip',
+    });
+    try {
+      const response = await harness.fetch('/readiness');
+      expect(response.status).toBe(503);
+      expect(await response.json()).toMatchObject({ waitingFor: expect.arrayContaining(['token-endpoint']) });
+    } finally {
+      await harness.close();
+    }
+  });
+});

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { type ExecutionResult, print } from 'graphql';
 import { type GatewayConfig, loadConfig } from '../../src/config/config.js';
 import { type EmbeddedServices, startEmbeddedServices } from '../../src/emulator/embedded-services.js';
@@ -130,4 +131,19 @@ export class GatewayHarness {
 /** The `extensions.code` of each error, in order. */
 export function errorCodes(response: GraphQLHttpResponse<unknown>): unknown[] {
   return (response.body.errors ?? []).map((error) => error.extensions?.code);
+}
+
+/**
+ * One harness for a `describe` block, with a token of `persona`: started before its tests, closed
+ * after them, its Graph recording cleared before each one. Read `suite.harness` inside tests only.
+ */
+export function suiteHarness(persona: PersonaName, options: HarnessOptions = {}) {
+  const suite = {} as { harness: GatewayHarness; token: string };
+  beforeAll(async () => {
+    suite.harness = await GatewayHarness.start(options);
+    suite.token = await suite.harness.token(persona);
+  });
+  afterAll(() => suite.harness?.close());
+  beforeEach(() => suite.harness.graph.resetRecording());
+  return suite;
 }

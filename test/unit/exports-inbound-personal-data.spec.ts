@@ -1,36 +1,31 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ExportInboundSharedUserProfilePersonalDataDocument as Export } from '../generated/graphql.js';
-import { GatewayHarness, errorCodes } from '../support/gateway-harness.js';
+import { errorCodes, suiteHarness } from '../support/gateway-harness.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SAS_SIGNATURE = 'sig=Zm9yIHRlc3RzIG9ubHk%3D';
 const STORAGE = `https://contosoexports.blob.core.example/exports?sv=2024-01-01&sr=c&sp=w&${SAS_SIGNATURE}`;
 
 describe('exportInboundSharedUserProfilePersonalData', () => {
-  let harness: GatewayHarness;
-  let reader: string;
-  beforeAll(async () => {
-    harness = await GatewayHarness.start();
-    reader = await harness.token('reader');
-  });
-  afterAll(() => harness.close());
-  beforeEach(() => harness.graph.resetRecording());
+  const suite = suiteHarness('reader');
 
   // The emulator answers 400 to an export without `storageLocation`: success means it was sent.
   it('returns the operation location and Retry-After of Graph’s 202', async () => {
-    const userId = harness.graph.data.inbound[5]!.userId;
-    const response = await harness.execute(Export, { userId, storageLocation: STORAGE }, reader);
+    const userId = suite.harness.graph.data.inbound[5]!.userId;
+    const response = await suite.harness.execute(Export, { userId, storageLocation: STORAGE }, suite.token);
 
     expect(response.body.errors).toBeUndefined();
     const payload = response.body.data!.exportInboundSharedUserProfilePersonalData;
     expect(payload.userId).toBe(userId);
     expect(payload.operationLocation).toMatch(
-      new RegExp(`^${harness.graph.baseUrl.replace(/[.]/g, '\\.')}/dataPolicyOperations/[0-9a-f-]{36}$`),
+      new RegExp(
+        `^${suite.harness.graph.baseUrl.replace(/[.]/g, '\\.')}/dataPolicyOperations/[0-9a-f-]{36}$`,
+      ),
     );
     expect(payload.retryAfterSeconds).toBe(60);
     expect(payload.upstreamRequestId).toMatch(GUID);
     expect(Date.now() - Date.parse(payload.requestedAt)).toBeLessThan(60_000);
-    expect(harness.graph.requests).toEqual([
+    expect(suite.harness.graph.requests).toEqual([
       expect.objectContaining({
         method: 'POST',
         path: `/directory/inboundSharedUserProfiles/${userId}/exportPersonalData`,
@@ -39,19 +34,19 @@ describe('exportInboundSharedUserProfilePersonalData', () => {
   });
 
   it('keeps the storage location (a SAS URL) out of the logs', async () => {
-    await harness.execute(
+    await suite.harness.execute(
       Export,
-      { userId: harness.graph.data.inbound[1]!.userId, storageLocation: STORAGE },
-      reader,
+      { userId: suite.harness.graph.data.inbound[1]!.userId, storageLocation: STORAGE },
+      suite.token,
     );
-    expect(harness.logs()).not.toContain(SAS_SIGNATURE);
+    expect(suite.harness.logs()).not.toContain(SAS_SIGNATURE);
   });
 
   it('answers NOT_FOUND for a user Graph does not know', async () => {
-    const response = await harness.execute(
+    const response = await suite.harness.execute(
       Export,
       { userId: '00000000-0000-4000-8000-000000000003', storageLocation: STORAGE },
-      reader,
+      suite.token,
     );
     expect(errorCodes(response)).toEqual(['NOT_FOUND']);
     expect(response.body.data).toBeNull();
@@ -67,14 +62,14 @@ describe('exportInboundSharedUserProfilePersonalData', () => {
   ])(
     'refuses %s as storageLocation with BAD_USER_INPUT before any upstream call',
     async (_name, storageLocation) => {
-      const response = await harness.execute(
+      const response = await suite.harness.execute(
         Export,
-        { userId: harness.graph.data.inbound[0]!.userId, storageLocation },
-        reader,
+        { userId: suite.harness.graph.data.inbound[0]!.userId, storageLocation },
+        suite.token,
       );
       expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
       expect(response.body.errors![0]!.extensions!.argumentName).toBe('storageLocation');
-      expect(harness.graph.requests).toHaveLength(0);
+      expect(suite.harness.graph.requests).toHaveLength(0);
     },
   );
 });

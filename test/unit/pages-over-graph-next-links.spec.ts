@@ -1,36 +1,29 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { PERSONAS } from '../../src/emulator/personas.js';
 import {
   InboundSharedUserProfilesDocument as InboundPage,
   OutboundSharedUserProfileDocument as OneProfile,
   OutboundSharedUserProfilesDocument as OutboundPage,
 } from '../generated/graphql.js';
-import { GatewayHarness, errorCodes } from '../support/gateway-harness.js';
+import { errorCodes, suiteHarness } from '../support/gateway-harness.js';
 
 const OUTBOUND = '/directory/outboundSharedUserProfiles';
 
 describe('paging over Graph’s @odata.nextLink', () => {
-  let harness: GatewayHarness;
-  let reader: string;
-  beforeAll(async () => {
-    harness = await GatewayHarness.start();
-    reader = await harness.token('reader');
-  });
-  afterAll(() => harness.close());
-  beforeEach(() => harness.graph.resetRecording());
-  afterEach(() => harness.graph.setMaxPageSize(undefined));
+  const suite = suiteHarness('reader');
+  afterEach(() => suite.harness.graph.setMaxPageSize(undefined));
 
-  const allIds = () => harness.graph.data.outbound.map((profile) => profile.userId);
-  const paths = () => harness.graph.requests.map((call) => call.path);
+  const allIds = () => suite.harness.graph.data.outbound.map((profile) => profile.userId);
+  const paths = () => suite.harness.graph.requests.map((call) => call.path);
 
   async function page(variables: { first?: number; after?: string }) {
-    const response = await harness.execute(OutboundPage, variables, reader);
+    const response = await suite.harness.execute(OutboundPage, variables, suite.token);
     expect(response.body.errors).toBeUndefined();
     return response.body.data!.outboundSharedUserProfiles!;
   }
 
   it('fills `first: 25` across three Graph pages of ten, then resumes mid-page to the end', async () => {
-    harness.graph.setMaxPageSize(10);
+    suite.harness.graph.setMaxPageSize(10);
     const first = await page({ first: 25 });
 
     expect(first.edges.map((edge) => edge.node.userId)).toEqual(allIds().slice(0, 25));
@@ -41,7 +34,7 @@ describe('paging over Graph’s @odata.nextLink', () => {
     for (const path of paths().slice(1))
       expect(path).toMatch(/^\/directory\/outboundSharedUserProfiles\?\$top=25&\$skiptoken=/);
 
-    harness.graph.resetRecording();
+    suite.harness.graph.resetRecording();
     const rest = await page({ first: 25, after: first.pageInfo.endCursor! });
     expect(rest.edges.map((edge) => edge.node.userId)).toEqual(allIds().slice(25));
     expect(rest.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
@@ -53,7 +46,7 @@ describe('paging over Graph’s @odata.nextLink', () => {
     const first = await page({ first: 10 });
     expect(paths()).toEqual([`${OUTBOUND}?$top=10`]);
 
-    harness.graph.resetRecording();
+    suite.harness.graph.resetRecording();
     const second = await page({ first: 10, after: first.pageInfo.endCursor! });
     expect(second.edges.map((edge) => edge.node.userId)).toEqual(allIds().slice(10, 20));
     expect(paths()).toHaveLength(1);
@@ -74,7 +67,7 @@ describe('paging over Graph’s @odata.nextLink', () => {
   });
 
   it('stops after ten Graph pages and hands out a cursor to continue', async () => {
-    harness.graph.setMaxPageSize(3);
+    suite.harness.graph.setMaxPageSize(3);
     const first = await page({ first: 100 });
     expect(paths()).toHaveLength(10);
     expect(first.edges).toHaveLength(30);
@@ -86,20 +79,22 @@ describe('paging over Graph’s @odata.nextLink', () => {
   it.each([0, -1, 101, 1_000_000])(
     'refuses first: %s with BAD_USER_INPUT before any upstream call',
     async (first) => {
-      const response = await harness.execute(OutboundPage, { first }, reader);
+      const response = await suite.harness.execute(OutboundPage, { first }, suite.token);
       expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
       expect(response.body.errors![0]!.extensions!.argumentName).toBe('first');
       expect(response.body.data).toEqual({ outboundSharedUserProfiles: null });
-      expect(harness.graph.requests).toHaveLength(0);
+      expect(suite.harness.graph.requests).toHaveLength(0);
     },
   );
 
   it('pages one profile’s tenants over Graph pages, with cursors bound to that profile', async () => {
-    harness.graph.setMaxPageSize(1);
+    suite.harness.graph.setMaxPageSize(1);
     const userId = PERSONAS.user.objectId;
-    const tenantIds = harness.graph.data.outbound.find((profile) => profile.userId === userId)!.tenantIds;
-    const admin = await harness.token('admin');
-    const response = await harness.execute(OneProfile, { userId, first: 2 }, admin);
+    const tenantIds = suite.harness.graph.data.outbound.find(
+      (profile) => profile.userId === userId,
+    )!.tenantIds;
+    const admin = await suite.harness.token('admin');
+    const response = await suite.harness.execute(OneProfile, { userId, first: 2 }, admin);
     const tenants = response.body.data!.outboundSharedUserProfile!.tenants!;
     expect(tenants.edges.map((edge) => edge.node.tenantId)).toEqual(tenantIds.slice(0, 2));
     expect(paths()).toEqual([
@@ -108,7 +103,7 @@ describe('paging over Graph’s @odata.nextLink', () => {
       expect.stringMatching(new RegExp(`^${OUTBOUND}/${userId}/tenants\\?\\$top=2&\\$skiptoken=`)),
     ]);
 
-    const rest = await harness.execute(
+    const rest = await suite.harness.execute(
       OneProfile,
       { userId, first: 2, after: tenants.pageInfo.endCursor! },
       admin,
@@ -117,9 +112,9 @@ describe('paging over Graph’s @odata.nextLink', () => {
       rest.body.data!.outboundSharedUserProfile!.tenants!.edges.map((edge) => edge.node.tenantId),
     ).toEqual(tenantIds.slice(2));
 
-    harness.graph.resetRecording();
+    suite.harness.graph.resetRecording();
     const other = PERSONAS.admin.objectId;
-    const foreign = await harness.execute(
+    const foreign = await suite.harness.execute(
       OneProfile,
       { userId: other, after: tenants.pageInfo.endCursor! },
       admin,
@@ -131,10 +126,14 @@ describe('paging over Graph’s @odata.nextLink', () => {
 
   it('refuses a cursor of another connection', async () => {
     const outbound = await page({ first: 2 });
-    harness.graph.resetRecording();
-    const response = await harness.execute(InboundPage, { after: outbound.pageInfo.endCursor! }, reader);
+    suite.harness.graph.resetRecording();
+    const response = await suite.harness.execute(
+      InboundPage,
+      { after: outbound.pageInfo.endCursor! },
+      suite.token,
+    );
     expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
     expect(response.body.errors![0]!.extensions!.argumentName).toBe('after');
-    expect(harness.graph.requests).toHaveLength(0);
+    expect(suite.harness.graph.requests).toHaveLength(0);
   });
 });

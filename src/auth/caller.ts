@@ -21,6 +21,8 @@ export interface Caller {
    * It is never logged, returned or forwarded to Graph.
    */
   assertion: string;
+  /** SHA-256 of `assertion`, computed once per request: the key of every per-token cache. */
+  assertionHash: string;
 }
 
 export const GLOBAL_ADMINISTRATOR = '62e90394-69f5-4237-9190-012177145e10';

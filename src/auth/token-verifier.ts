@@ -75,11 +75,11 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
 
   return {
     async verify(token) {
-      const key = cache ? VerifiedTokenCache.keyOf(token) : '';
-      const cached = cache?.get(key);
+      const assertionHash = VerifiedTokenCache.keyOf(token);
+      const cached = cache?.get(assertionHash);
       if (cached) {
         report('cached');
-        return { ...cached, assertion: token };
+        return { ...cached, assertion: token, assertionHash };
       }
       let caller: VerifiedCaller;
       try {
@@ -98,9 +98,9 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
                 : 'The bearer token is not valid.',
             );
       }
-      cache?.set(key, caller);
+      cache?.set(assertionHash, caller);
       report('verified');
-      return { ...caller, assertion: token };
+      return { ...caller, assertion: token, assertionHash };
     },
     refresh: () => keys.refresh(),
     close: () => keys.close(),

@@ -3,7 +3,7 @@ import { LRUCache } from 'lru-cache';
 import type { Caller } from './caller.js';
 
 /** A verified caller without the token it came from: the cache never holds a usable credential. */
-export type VerifiedCaller = Omit<Caller, 'assertion'>;
+export type VerifiedCaller = Omit<Caller, 'assertion' | 'assertionHash'>;
 
 /**
  * Remembers verified callers until their token expires, so that a client sending the same token

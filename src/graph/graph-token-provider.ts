@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   AuthError,
   type Configuration,
@@ -87,7 +87,7 @@ export function createMsalTokenProvider(options: MsalTokenProviderOptions): Grap
   }
 
   function userToken(caller: Caller, correlationId: string): Promise<string> {
-    const key = createHash('sha256').update(caller.assertion).digest('base64url');
+    const key = caller.assertionHash;
     const cached = onBehalfOfTokens.get(key);
     if (cached) return Promise.resolve(cached);
     // Concurrent requests of one user share a single exchange.

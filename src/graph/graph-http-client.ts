@@ -1,5 +1,5 @@
 import { TaskCancelledError, TimeoutStrategy, timeout } from 'cockatiel';
-import { type Dispatcher, request } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { Caller } from '../auth/caller.js';
 import { UpstreamError } from '../errors/gateway-errors.js';
 import type { UpstreamReceipt } from './graph-adapter.js';
@@ -82,10 +82,16 @@ export class GraphHttpClient {
   readonly circuit: UpstreamCircuit;
   private readonly retryPolicy;
   private readonly now: () => number;
+  // The dispatcher is given origin and path apart: a URL string would be parsed again per call.
+  private readonly origin: string;
+  private readonly basePath: string;
 
   constructor(private readonly options: GraphHttpClientOptions) {
     this.retryPolicy = createGraphRetryPolicy({ maxAttempts: options.maxAttempts });
     this.now = options.now ?? Date.now;
+    const base = new URL(options.baseUrl);
+    this.origin = base.origin;
+    this.basePath = base.pathname.replace(/\/$/, '');
     this.circuit = new UpstreamCircuit({
       name: 'graph',
       threshold: options.circuit.threshold,
@@ -158,20 +164,23 @@ export class GraphHttpClient {
     const { token, clientRequestId, deadline, signal } = context;
     const dispatcher = context.freshConnection ? this.options.freshConnection() : this.options.dispatcher;
     try {
-      const response = await request(`${this.options.baseUrl}${graphRequest.path}`, {
+      const body = graphRequest.body === undefined ? undefined : JSON.stringify(graphRequest.body);
+      const headers: Record<string, string> = {
+        authorization: `Bearer ${token}`,
+        'client-request-id': clientRequestId,
+        'return-client-request-id': 'true',
+        accept: 'application/json',
+      };
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      const response = await dispatcher.request({
+        origin: this.origin,
+        path: `${this.basePath}${graphRequest.path}`,
         method: graphRequest.method,
-        dispatcher,
         // Nor is the fresh connection kept: it served its one retry.
         reset: context.freshConnection,
         signal,
-        headers: {
-          authorization: `Bearer ${token}`,
-          'client-request-id': clientRequestId,
-          'return-client-request-id': 'true',
-          accept: 'application/json',
-          ...(graphRequest.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        },
-        body: graphRequest.body !== undefined ? JSON.stringify(graphRequest.body) : undefined,
+        headers,
+        body,
       });
       const text = await response.body.text();
       const status = response.statusCode;

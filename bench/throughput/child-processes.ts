@@ -45,14 +45,17 @@ export class BenchProcess {
   /**
    * Starts `node [nodeArgs] entry` with exactly `env` (plus PATH). `ipc` opens a channel, which
    * the TypeScript children use to report readiness and which closes when this process dies.
+   * `cpus` pins it (`taskset`, which execs node in its place: the pid is node's).
    */
   static start(
     name: string,
     entry: string,
-    options: { env: Record<string, string>; nodeArgs?: string[]; ipc?: boolean },
+    options: { env: Record<string, string>; nodeArgs?: string[]; ipc?: boolean; cpus?: string },
   ): BenchProcess {
     installCleanup();
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), entry], {
+    const node = [process.execPath, ...(options.nodeArgs ?? []), entry];
+    const [command, ...args] = options.cpus === undefined ? node : ['taskset', '-c', options.cpus, ...node];
+    const child = spawn(command!, args, {
       env: { PATH: process.env.PATH ?? '', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe', ...(options.ipc ? (['ipc'] as const) : [])],
     });

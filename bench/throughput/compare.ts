@@ -4,6 +4,7 @@
 // for the candidate only: `--candidate-node-args="--max-semi-space-size=8"`.
 import { parseArgs } from 'node:util';
 import { join, resolve } from 'node:path';
+import { cpuLayout, pinBenchToRig } from './cpu-layout.js';
 import { type LoadResult, median, runLoad } from './load.js';
 import { loadAverage, memoryMiB } from './proc-stats.js';
 import { assertAnswersRemoval, buildGatewayOnce, startGateway, startUpstream } from './targets.js';
@@ -24,6 +25,7 @@ if (!values.base) throw new Error('--base <dir with a compiled gateway> is requi
 const words = (text: string) => text.split(' ').filter(Boolean);
 
 if (!values['no-build']) buildGatewayOnce();
+pinBenchToRig();
 const upstream = await startUpstream();
 const gateways = [
   await startGateway(upstream, {
@@ -47,7 +49,7 @@ try {
       runs.get(gateway.target.name)?.push(result);
     }
   }
-  process.stdout.write(`load average ${loadAverage()}\n`);
+  process.stdout.write(`load average ${loadAverage()}; ${cpuLayout.describe()}\n`);
   for (const gateway of gateways) {
     const results = runs.get(gateway.target.name) ?? [];
     const of = (pick: (result: LoadResult) => number | undefined) =>

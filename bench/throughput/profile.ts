@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatSummary, summarizeProfile } from './cpu-profile.js';
+import { pinBenchToRig } from './cpu-layout.js';
 import { runLoad } from './load.js';
 import { loadAverage, memoryMiB } from './proc-stats.js';
 import { assertAnswersRemoval, buildGatewayOnce, startGateway, startUpstream } from './targets.js';
@@ -31,6 +32,7 @@ const env = Object.fromEntries(
 );
 
 if (!values['no-build']) buildGatewayOnce();
+pinBenchToRig();
 const directory = mkdtempSync(join(tmpdir(), 'gateway-profile-'));
 const upstream = await startUpstream();
 const gateway = await startGateway(upstream, {

@@ -1,3 +1,4 @@
+import type { CpuLayout } from './cpu-layout.js';
 import { type LoadResult, median } from './load.js';
 import type { ThroughputOptions } from './options.js';
 import { fixed, table, verdict } from './report.js';
@@ -12,6 +13,7 @@ export interface ThroughputRun {
   machine: { cpu: string; cores: number; node: string };
   loadBefore: string;
   loadAfter: string;
+  layout: CpuLayout;
   options: ThroughputOptions;
   /** Full-speed runs by target: upstream, limit, floor, gateway, peer. */
   runs: Map<string, MeasuredRun[]>;
@@ -115,18 +117,19 @@ export function renderThroughput(run: ThroughputRun): string {
       String(m.failures),
     ];
   });
-  // Throughput is bounded by the target's own event loop (one core) or by the cores that the
-  // target, the upstream and the load generator share: whichever is lower.
+  // Throughput is bounded by the target's own event loop (one core), or by the cores left to the
+  // upstream and the load generator (pinned), or by all the cores they share (unpinned).
+  const pinned = run.layout.target !== undefined;
   const bounds = TARGETS.slice(1).map(([name]) => {
     const m = f.by(name);
-    const shared = m.cpu + m.cpuUpstream + m.cpuGenerator;
+    const rig = m.cpuUpstream + m.cpuGenerator;
     return [
       name,
       fixed(m.cpu),
       fixed(m.cpuUpstream),
       fixed(m.cpuGenerator),
       fixed(1e6 / m.cpu),
-      fixed((machine.cores * 1e6) / shared),
+      fixed(pinned ? 1e6 / rig : (machine.cores * 1e6) / (rig + m.cpu)),
       fixed(m.rps),
     ];
   });
@@ -136,8 +139,8 @@ export function renderThroughput(run: ThroughputRun): string {
   }).join(' · ');
 
   return `Run ${run.date.toISOString()} on ${machine.cpu} × ${machine.cores} (\`nproc\`), Node ${machine.node}.
-Load average (1, 5, 15 min) before: ${run.loadBefore}; after: ${run.loadAfter}. Loopback only; the load
-generator, the upstream and the target share the same ${machine.cores} cores.
+Load average (1, 5, 15 min) before: ${run.loadBefore}; after: ${run.loadAfter}. Loopback only;
+${run.layout.describe()} (\`bench/throughput/cpu-layout.ts\`).
 
 Method: \`npm run bench:throughput\` (\`bench/throughput.bench.ts\`, \`bench/throughput/\`). autocannon,
 ${options.connections} connections, no pipelining; each target warmed up for ${options.warmupSeconds} s, then
@@ -170,9 +173,9 @@ ${table(
 Requests per second of each run: ${perRun}.
 
 Where the CPU goes, per response (µs), and the throughput it allows: one core for the target's
-event loop, or all ${machine.cores} cores shared with the upstream and the load generator:
+event loop, and ${pinned ? 'the one core left to the upstream and the load generator' : `all ${machine.cores} cores shared by the three`}:
 
-${table(['target', 'target', 'upstream', 'load generator', '1 core bound', 'shared bound', 'measured'], bounds)}
+${table(['target', 'target', 'upstream', 'load generator', 'target bound', pinned ? 'rig bound' : 'shared bound', 'measured'], bounds)}
 
 At half of the gateway's maximum (${run.halfRate} req/s; an evenly paced open-loop load from
 \`bench/throughput/paced-load.ts\`, latency counted from each request's due time. autocannon's

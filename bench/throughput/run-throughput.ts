@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { BenchProcess } from './child-processes.js';
+import { cpuLayout, pinBenchToRig } from './cpu-layout.js';
 import { type LoadTarget, median, runLoad } from './load.js';
 import type { ThroughputOptions } from './options.js';
 import { runPaced } from './paced-load.js';
@@ -31,6 +32,8 @@ export async function runThroughput(options: ThroughputOptions): Promise<Through
   const machine = describeMachine();
   const loadBefore = loadAverage();
   buildGatewayOnce();
+  pinBenchToRig();
+  log(cpuLayout.describe());
   log('starting the upstream, the bare proxy, yoga alone, the gateway and the Apollo peer');
   const upstream = await startUpstream();
   const started: BenchProcess[] = [upstream.process];
@@ -87,6 +90,7 @@ export async function runThroughput(options: ThroughputOptions): Promise<Through
       machine,
       loadBefore,
       loadAfter: loadAverage(),
+      layout: cpuLayout,
       options,
       runs,
       halfRate,

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
 import { freePort } from '../../test/support/free-port.js';
 import { BenchProcess } from './child-processes.js';
+import { cpuLayout } from './cpu-layout.js';
 import type { LoadTarget } from './load.js';
 import type { CountAnswer, UpstreamReady } from './upstream-process.js';
 
@@ -114,6 +115,7 @@ export async function startGateway(
       ...options.env,
     },
     nodeArgs: options.nodeArgs ?? [],
+    cpus: cpuLayout.target,
   });
   const url = `http://127.0.0.1:${port}`;
   await child.untilHttpOk(`${url}/readiness`);
@@ -131,6 +133,7 @@ async function startWithGraphToken(upstream: Upstream, name: string, entry: stri
     },
     nodeArgs: TSX,
     ipc: true,
+    cpus: cpuLayout.target,
   });
   const { url } = await child.firstMessage<{ url: string }>();
   return { process: child, target: graphQLTarget(name, url, upstream, child.pid) };
@@ -149,6 +152,7 @@ export async function startApolloPeer(upstream: Upstream): Promise<GraphQLTarget
     env: { ...upstream.ready.env, ...trustUpstream(upstream), PORT: String(await freePort()) },
     nodeArgs: TSX,
     ipc: true,
+    cpus: cpuLayout.target,
   });
   const { url } = await child.firstMessage<{ url: string }>();
   return { process: child, target: graphQLTarget('peer', url, upstream, child.pid) };

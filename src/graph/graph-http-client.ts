@@ -121,6 +121,8 @@ export class GraphHttpClient {
     const budget = deadline - this.now();
     const stopTimer = this.options.metrics.upstreamDuration.startTimer({ operation: graphRequest.operation });
     try {
+      // The client has gone: nothing more is asked of Graph or the authority on its behalf.
+      signal?.throwIfAborted();
       if (budget <= 0) throw new UpstreamError('UPSTREAM_TIMEOUT', { clientRequestId });
       // Before the token too: an open circuit costs nothing upstream, the authority included.
       this.circuit.refuseWhileOpen();

@@ -1,13 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
-import {
-  type GraphiQLOptions,
-  type Plugin,
-  type YogaServerInstance,
-  createYoga,
-  useExecutionCancellation,
-} from 'graphql-yoga';
+import { type GraphiQLOptions, type Plugin, type YogaServerInstance, createYoga } from 'graphql-yoga';
 import { fetch as undiciFetch } from 'undici';
 import { type JwksFetch, type TokenVerifier, createTokenVerifier } from '../auth/token-verifier.js';
 import type { GatewayConfig } from '../config/config.js';
@@ -156,8 +150,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       usePostOnlyMutations(),
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
       ...hardening.plugins,
-      // A departed client's operation stops resolving; its upstream calls abort via `context.signal`.
-      useExecutionCancellation(),
+      // No useExecutionCancellation: the executor's own abort bookkeeping cost 7 % of the CPU per
+      // request (BENCHMARKS.md). A departed client's upstream calls abort through `context.signal`,
+      // and GraphHttpClient refuses to start one for a request already aborted.
       ...(options.plugins ?? []),
     ],
   });

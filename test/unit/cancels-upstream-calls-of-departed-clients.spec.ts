@@ -5,6 +5,7 @@ import { PERSONAS } from '../../src/emulator/personas.js';
 import {
   RemoveOutboundSharedUserProfilePersonalDataDocument as Remove,
   RemoveOutboundSharedUserProfilesPersonalDataDocument as RemoveMany,
+  OutboundSharedUserProfilesWithTenantsDocument as WithTenants,
 } from '../generated/graphql.js';
 import { GatewayHarness } from '../support/gateway-harness.js';
 import { LOOSE_LIMITS } from '../support/loose-limits.js';
@@ -71,6 +72,27 @@ describe('a client that goes away', () => {
 
     await expect(pending).rejects.toThrow();
     await until(() => harness.graph.abandonedRequests === 2);
+  });
+
+  it('starts no Graph call for the fields still waiting when the client leaves', async () => {
+    harness.graph.faults.clear();
+    harness.graph.faults.add({ pathPattern: /\/tenants$/, hang: true, times: Infinity });
+    const tenantCalls = () => harness.graph.requests.filter((call) => call.path.includes('/tenants')).length;
+    const client = new AbortController();
+    // 20 profiles' tenants, at most 8 lookups at a time per request: 12 are queued behind the hang.
+    const pending = post(
+      { query: print(WithTenants), variables: { first: 20, tenantsFirst: 1 } },
+      client.signal,
+    );
+    await until(() => tenantCalls() === 8);
+
+    client.abort();
+
+    await expect(pending).rejects.toThrow();
+    await until(() => harness.graph.abandonedRequests === 8);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(tenantCalls()).toBe(8);
+    expect(harness.graph.abandonedRequests).toBe(8);
   });
 
   it('aborts the upstream call when the HTTP connection to the gateway closes', async () => {

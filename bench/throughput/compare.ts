@@ -1,7 +1,8 @@
 // `npm run bench:compare -- --base <dir>`: an A/B of two builds of the gateway against one upstream,
 // alternating runs, medians. `<dir>` holds a compiled copy (e.g. `cp -r dist dist-base` before a
 // change; it must sit inside this checkout so that its imports find node_modules). Extra node flags
-// for the candidate only: `--candidate-node-args="--max-semi-space-size=8"`.
+// for the candidate only: `--candidate-node-args="--max-semi-space-size=8"`; the same build twice with
+// other settings: `--base dist --candidate-env="RATE_LIMITING=false"`.
 import { parseArgs } from 'node:util';
 import { join, resolve } from 'node:path';
 import { cpuLayout, pinBenchToRig } from './cpu-layout.js';
@@ -18,6 +19,8 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '32' },
     'base-node-args': { type: 'string', default: '' },
     'candidate-node-args': { type: 'string', default: '' },
+    /** Extra environment for the candidate, e.g. `--candidate-env="RATE_LIMITING=false"`. */
+    'candidate-env': { type: 'string', default: '' },
     'no-build': { type: 'boolean', default: false },
   },
 });
@@ -33,7 +36,13 @@ const gateways = [
     entry: join(resolve(values.base), 'src/server/main.js'),
     nodeArgs: words(values['base-node-args']),
   }),
-  await startGateway(upstream, { name: 'candidate', nodeArgs: words(values['candidate-node-args']) }),
+  await startGateway(upstream, {
+    name: 'candidate',
+    nodeArgs: words(values['candidate-node-args']),
+    env: Object.fromEntries(
+      words(values['candidate-env']).map((pair) => pair.split('=') as [string, string]),
+    ),
+  }),
 ];
 const connections = Number(values.connections);
 const runs = new Map<string, LoadResult[]>(gateways.map((gateway) => [gateway.target.name, []]));

@@ -5,6 +5,13 @@ export interface PacedOptions {
   /** Requests per second, spread evenly over each second. */
   rate: number;
   durationSeconds: number;
+  /**
+   * Connections at most, opened while settling. A stall then queues requests (their latency still
+   * counts from when they were due) instead of opening new ones: TLS handshakes to the HTTPS
+   * upstream in the middle of a measured run cost the core it shares with this generator hundreds
+   * of milliseconds (seen: the upstream's own p99 at 8 ms in one run, 382 ms in the next).
+   */
+  connections: number;
   /** PEM of the loopback CA, for HTTPS targets. */
   ca: string;
   /** Other processes whose CPU time per response to report (name → pid). */
@@ -24,7 +31,11 @@ const SETTLE_SECONDS = 1;
  * every second and its percentiles measure that burst's queue, not the added latency.
  */
 export async function runPaced(target: LoadTarget, options: PacedOptions): Promise<LoadResult> {
-  const dispatcher = new Agent({ connections: 256, connect: { ca: options.ca }, keepAliveTimeout: 30_000 });
+  const dispatcher = new Agent({
+    connections: options.connections,
+    connect: { ca: options.ca },
+    keepAliveTimeout: 30_000,
+  });
   const latencies: number[] = [];
   let non2xx = 0;
   let errors = 0;

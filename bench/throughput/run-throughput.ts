@@ -81,7 +81,7 @@ export async function runThroughput(options: ThroughputOptions): Promise<Through
     started.push(unprotected.process);
     await assertAnswersRemoval(unprotected.target, upstream);
     await measure(unprotected.target, { durationSeconds: options.warmupSeconds });
-    const protectionRuns = await alternate([gateway.target, unprotected.target], 2, (target) =>
+    const protectionRuns = await alternate([gateway.target, unprotected.target], options.rounds, (target) =>
       measure(target),
     );
 
@@ -137,6 +137,7 @@ function measurer(upstream: Upstream, options: ThroughputOptions) {
         : await runPaced(target, {
             rate: extra.rate,
             durationSeconds,
+            connections: options.connections,
             ca,
             watch,
             onMeasureStart: async () => {

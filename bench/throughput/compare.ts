@@ -6,8 +6,9 @@
 import { parseArgs } from 'node:util';
 import { join, resolve } from 'node:path';
 import { cpuLayout, pinBenchToRig } from './cpu-layout.js';
-import { type LoadResult, median, runLoad } from './load.js';
+import { type LoadResult, medianOf, runLoad } from './load.js';
 import { loadAverage, memoryMiB } from './proc-stats.js';
+import { alternate } from './run-throughput.js';
 import { assertAnswersRemoval, buildGatewayOnce, startGateway, startUpstream } from './targets.js';
 
 const { values } = parseArgs({
@@ -45,24 +46,20 @@ const gateways = [
   }),
 ];
 const connections = Number(values.connections);
-const runs = new Map<string, LoadResult[]>(gateways.map((gateway) => [gateway.target.name, []]));
 try {
   for (const gateway of gateways) {
     await assertAnswersRemoval(gateway.target, upstream);
     await runLoad(gateway.target, { connections, durationSeconds: Number(values.warmup) });
   }
-  for (let round = 0; round < Number(values.rounds); round += 1) {
-    const order = round % 2 === 0 ? gateways : [...gateways].reverse();
-    for (const gateway of order) {
-      const result = await runLoad(gateway.target, { connections, durationSeconds: Number(values.duration) });
-      runs.get(gateway.target.name)?.push(result);
-    }
-  }
-  process.stdout.write(`load average ${loadAverage()}; ${cpuLayout.describe()}\n`);
+  const runs = await alternate(
+    gateways.map((gateway) => gateway.target),
+    Number(values.rounds),
+    (target) => runLoad(target, { connections, durationSeconds: Number(values.duration) }),
+  );
+  process.stdout.write(`load average ${loadAverage()}; ${cpuLayout.description}\n`);
   for (const gateway of gateways) {
     const results = runs.get(gateway.target.name) ?? [];
-    const of = (pick: (result: LoadResult) => number | undefined) =>
-      median(results.map((result) => pick(result) ?? Number.NaN));
+    const of = (pick: (result: LoadResult) => number | undefined) => medianOf(results, pick);
     process.stdout.write(
       `${gateway.target.name.padEnd(10)} ${of((r) => r.requestsPerSecond).toFixed(0)} req/s ` +
         `(${results.map((r) => r.requestsPerSecond.toFixed(0)).join(', ')}), ` +

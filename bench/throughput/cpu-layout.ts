@@ -13,7 +13,7 @@ export interface CpuLayout {
   /** `taskset` core lists, e.g. `0` and `1`; undefined when not pinned. */
   rig: string | undefined;
   target: string | undefined;
-  describe(): string;
+  description: string;
 }
 
 function hasTaskset(): boolean {
@@ -31,15 +31,14 @@ export const cpuLayout: CpuLayout = (() => {
     return {
       rig: undefined,
       target: undefined,
-      describe: () => `unpinned: all processes share ${cores} cores`,
+      description: `unpinned: all processes share ${cores} cores`,
     };
   }
   const target = cores === 2 ? '1' : `1-${cores - 1}`;
   return {
     rig: '0',
     target,
-    describe: () =>
-      `pinned with \`taskset\`: the target on core ${target}, the load generator and the upstream on core 0`,
+    description: `pinned with \`taskset\`: the target on core ${target}, the load generator and the upstream on core 0`,
   };
 })();
 

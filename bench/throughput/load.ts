@@ -113,3 +113,8 @@ export function median(values: readonly number[]): number {
     ? (finite[middle] as number)
     : ((finite[middle - 1] as number) + (finite[middle] as number)) / 2;
 }
+
+/** The median of one figure over several runs; runs without it are left out. */
+export function medianOf<T>(runs: readonly T[], pick: (run: T) => number | undefined): number {
+  return median(runs.map((run) => pick(run) ?? Number.NaN));
+}

@@ -1,5 +1,5 @@
 import type { CpuLayout } from './cpu-layout.js';
-import { type LoadResult, median } from './load.js';
+import { type LoadResult, medianOf } from './load.js';
 import type { ThroughputOptions } from './options.js';
 import { fixed, table, verdict } from './report.js';
 
@@ -38,8 +38,7 @@ interface Medians {
 }
 
 function medians(runs: readonly MeasuredRun[] = []): Medians {
-  const of = (pick: (run: MeasuredRun) => number | undefined) =>
-    median(runs.map((run) => pick(run) ?? Number.NaN));
+  const of = (pick: (run: MeasuredRun) => number | undefined) => medianOf(runs, pick);
   return {
     rps: of((run) => run.requestsPerSecond),
     p50: of((run) => run.p50),
@@ -140,7 +139,7 @@ export function renderThroughput(run: ThroughputRun): string {
 
   return `Run ${run.date.toISOString()} on ${machine.cpu} × ${machine.cores} (\`nproc\`), Node ${machine.node}.
 Load average (1, 5, 15 min) before: ${run.loadBefore}; after: ${run.loadAfter}. Loopback only;
-${run.layout.describe()} (\`bench/throughput/cpu-layout.ts\`).
+${run.layout.description} (\`bench/throughput/cpu-layout.ts\`).
 
 Method: \`npm run bench:throughput\` (\`bench/throughput.bench.ts\`, \`bench/throughput/\`). autocannon,
 ${options.connections} connections, no pipelining; each target warmed up for ${options.warmupSeconds} s, then

@@ -64,7 +64,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       const count = (value: number) => value.toLocaleString('en');
 
       const markdown = `Run ${new Date().toISOString()} on ${machine.cpu} × ${machine.cores} (\`nproc\`), Node ${machine.node};
-load average before ${loadBefore}, after ${loadAverage()}; ${cpuLayout.describe()}. \`npm run bench:soak\` (\`bench/soak.bench.ts\`):
+load average before ${loadBefore}, after ${loadAverage()}; ${cpuLayout.description}. \`npm run bench:soak\` (\`bench/soak.bench.ts\`):
 the gateway as in the throughput bench (production mode, rate limits at 10⁹/min), ${count(options.warmupRequests)}
 requests of warm-up, then ${count(result.responses)} removals with ${connections} connections in ${fixed(seconds)} s
 (${fixed(result.requestsPerSecond)} req/s): ${result.non2xx} non-2xx, ${result.errors} errors, ${count(upstreamCalls)} Graph calls.

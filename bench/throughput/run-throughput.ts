@@ -33,7 +33,7 @@ export async function runThroughput(options: ThroughputOptions): Promise<Through
   const loadBefore = loadAverage();
   buildGatewayOnce();
   pinBenchToRig();
-  log(cpuLayout.describe());
+  log(cpuLayout.description);
   log('starting the upstream, the bare proxy, yoga alone, the gateway and the Apollo peer');
   const upstream = await startUpstream();
   const started: BenchProcess[] = [upstream.process];
@@ -104,13 +104,13 @@ export async function runThroughput(options: ThroughputOptions): Promise<Through
   }
 }
 
-/** `rounds` runs of each target, the order swapped every round; results by target name. */
-async function alternate(
-  targets: [LoadTarget, LoadTarget],
+/** `rounds` runs of each target, the order reversed every round; results by target name. */
+export async function alternate<R>(
+  targets: readonly LoadTarget[],
   rounds: number,
-  run: (target: LoadTarget) => Promise<MeasuredRun>,
-): Promise<Map<string, MeasuredRun[]>> {
-  const results = new Map<string, MeasuredRun[]>(targets.map((target) => [target.name, []]));
+  run: (target: LoadTarget) => Promise<R>,
+): Promise<Map<string, R[]>> {
+  const results = new Map<string, R[]>(targets.map((target) => [target.name, []]));
   for (let round = 0; round < rounds; round += 1) {
     for (const target of round % 2 === 0 ? targets : [...targets].reverse()) {
       results.get(target.name)?.push(await run(target));

@@ -2,6 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { print } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PERSONAS } from '../../src/emulator/personas.js';
+import { UPSTREAM_CONCURRENCY_PER_REQUEST as AT_ONCE } from '../../src/schema/request-loaders.js';
 import {
   RemoveOutboundSharedUserProfilePersonalDataDocument as Remove,
   RemoveOutboundSharedUserProfilesPersonalDataDocument as RemoveMany,
@@ -79,20 +80,20 @@ describe('a client that goes away', () => {
     harness.graph.faults.add({ pathPattern: /\/tenants$/, hang: true, times: Infinity });
     const tenantCalls = () => harness.graph.requests.filter((call) => call.path.includes('/tenants')).length;
     const client = new AbortController();
-    // 20 profiles' tenants, at most 8 lookups at a time per request: 12 are queued behind the hang.
+    // 20 profiles' tenants, at most AT_ONCE (8) lookups at a time per request: the rest queue behind the hang.
     const pending = post(
       { query: print(WithTenants), variables: { first: 20, tenantsFirst: 1 } },
       client.signal,
     );
-    await until(() => tenantCalls() === 8);
+    await until(() => tenantCalls() === AT_ONCE);
 
     client.abort();
 
     await expect(pending).rejects.toThrow();
-    await until(() => harness.graph.abandonedRequests === 8);
+    await until(() => harness.graph.abandonedRequests === AT_ONCE);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(tenantCalls()).toBe(8);
-    expect(harness.graph.abandonedRequests).toBe(8);
+    expect(tenantCalls()).toBe(AT_ONCE);
+    expect(harness.graph.abandonedRequests).toBe(AT_ONCE);
   });
 
   it('aborts the upstream call when the HTTP connection to the gateway closes', async () => {

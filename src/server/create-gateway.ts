@@ -26,6 +26,7 @@ import { usePostOnlyMutations } from './use-post-only-mutations.js';
 import { useMetrics } from './use-metrics.js';
 import { useReadiness } from './use-readiness.js';
 import { useRequestLog } from './use-request-log.js';
+import { useScopeCacheRelease } from './use-scope-cache-release.js';
 import { useSecurityHeaders } from './use-security-headers.js';
 
 export interface GatewayOptions {
@@ -150,6 +151,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       usePostOnlyMutations(),
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
       ...hardening.plugins,
+      useScopeCacheRelease(),
       // No useExecutionCancellation: the executor's own abort bookkeeping cost 7 % of the CPU per
       // request (BENCHMARKS.md). A departed client's upstream calls abort through `context.signal`,
       // and GraphHttpClient refuses to start one for a request already aborted.

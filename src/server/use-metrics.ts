@@ -18,7 +18,9 @@ export function useMetrics(metrics: GatewayMetrics, path = '/metrics'): Plugin {
       return undefined;
     },
     onResponse({ request, response }) {
+      // Deleted, not left to the WeakMap: see useScopeCacheRelease for what a live entry costs.
       started.get(request)?.();
+      started.delete(request);
       metrics.httpRequests.inc({ method: request.method, status: String(response.status) });
     },
   };

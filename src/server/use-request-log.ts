@@ -39,6 +39,8 @@ export function useRequestLog(logger: Logger): Plugin<GatewayPluginContext> {
     onResponse({ request, response }) {
       // yoga answers /health before any user plugin sees the request: no record, no timing.
       const record = records.get(request) ?? { path: new URL(request.url).pathname };
+      // Deleted, not left to the WeakMap: see useScopeCacheRelease for what a live entry costs.
+      records.delete(request);
       const line = {
         method: request.method,
         path: record.path,

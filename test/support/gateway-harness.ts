@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { type ExecutionResult, print } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
 import { type GatewayConfig, loadConfig } from '../../src/config/config.js';
 import { type EmbeddedServices, startEmbeddedServices } from '../../src/emulator/embedded-services.js';
 import { type PersonaName, personaClaims } from '../../src/emulator/personas.js';
@@ -15,6 +16,8 @@ export interface HarnessOptions {
   readiness?: 'wait' | 'skip';
   /** Extra environment for the gateway, e.g. `GRAPH_TIMEOUT_MS`. */
   env?: Record<string, string>;
+  /** Extra yoga plugins, after the gateway's own, e.g. to observe a request's context. */
+  plugins?: Plugin[];
 }
 
 export interface GraphQLHttpResponse<TData> {
@@ -51,7 +54,11 @@ export class GatewayHarness {
         done();
       },
     });
-    const gateway = createGateway({ config, logger: createLogger('debug', sink) });
+    const gateway = createGateway({
+      config,
+      logger: createLogger('debug', sink),
+      ...(options.plugins ? { plugins: options.plugins } : {}),
+    });
     const harness = new GatewayHarness(services, gateway, config, logLines);
     if (options.readiness !== 'skip') await harness.untilReady();
     return harness;

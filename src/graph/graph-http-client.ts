@@ -1,7 +1,7 @@
-import { TaskCancelledError, TimeoutStrategy, timeout } from 'cockatiel';
 import type { Dispatcher } from 'undici';
 import type { Caller } from '../auth/caller.js';
 import { UpstreamError } from '../errors/gateway-errors.js';
+import { CallDeadline } from './call-deadline.js';
 import type { UpstreamReceipt } from './graph-adapter.js';
 import type { Logger } from '../observability/logger.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
@@ -64,9 +64,8 @@ interface AttemptContext {
   token: string;
   clientRequestId: string;
   deadline: number;
-  /** Aborted at the deadline or when the caller goes away. */
-  signal: AbortSignal;
-  callerSignal: AbortSignal | undefined;
+  /** Aborts the exchange at the deadline or when the caller goes away. */
+  abort: CallDeadline;
   freshConnection: boolean;
 }
 
@@ -118,52 +117,50 @@ export class GraphHttpClient {
   async send(caller: Caller, graphRequest: GraphRequest, signal?: AbortSignal): Promise<GraphResponse> {
     const clientRequestId = crypto.randomUUID();
     const deadline = graphRequest.deadline ?? this.now() + this.options.timeoutMs;
-    const budget = deadline - this.now();
     const stopTimer = this.options.metrics.upstreamDuration.startTimer({ operation: graphRequest.operation });
+    let abort: CallDeadline | undefined;
     try {
       // The client has gone: nothing more is asked of Graph or the authority on its behalf.
       signal?.throwIfAborted();
+      const budget = deadline - this.now();
       if (budget <= 0) throw new UpstreamError('UPSTREAM_TIMEOUT', { clientRequestId });
       // Before the token too: an open circuit costs nothing upstream, the authority included.
       this.circuit.refuseWhileOpen();
-      // Nothing is left in flight when the work returns, so the signal need not be aborted then:
-      // cockatiel's default abort on return builds a DOMException per call (measured, BENCHMARKS.md).
-      const attempt = await timeout(budget, {
-        strategy: TimeoutStrategy.Aggressive,
-        abortOnReturn: false,
-      }).execute(async ({ signal: deadlineSignal }) => {
-        const token = await this.options.tokens.tokenFor(caller, clientRequestId);
-        const context: AttemptContext = {
-          token,
-          clientRequestId,
-          deadline,
-          signal: deadlineSignal,
-          callerSignal: signal,
-          freshConnection: false,
-        };
-        return this.retryPolicy.execute(async ({ attempt: number }) => {
-          if (number > 0) {
-            this.options.metrics.upstreamRetries.inc({
-              operation: graphRequest.operation,
-              reason: 'transient',
-            });
-          }
-          const outcome = await this.circuit.execute(() => this.attempt(graphRequest, context));
-          context.freshConnection = outcome.status === 503 || outcome.networkError !== undefined;
-          return outcome;
-        }, deadlineSignal);
-      }, signal);
+      abort = new CallDeadline(budget, signal);
+      // Raced, so that a token request that hangs is cut at the deadline too.
+      const attempt = await abort.race(this.exchange(caller, graphRequest, clientRequestId, deadline, abort));
       return this.settle(attempt, clientRequestId);
     } catch (error) {
-      throw this.toUpstreamError(error, clientRequestId, signal);
+      throw this.toUpstreamError(error, clientRequestId, abort);
     } finally {
+      abort?.dispose();
       stopTimer();
     }
   }
 
+  /** The caller's Graph token, then as many attempts as the retry policy and the deadline allow. */
+  private async exchange(
+    caller: Caller,
+    graphRequest: GraphRequest,
+    clientRequestId: string,
+    deadline: number,
+    abort: CallDeadline,
+  ): Promise<Attempt> {
+    const token = await this.options.tokens.tokenFor(caller, clientRequestId);
+    const context: AttemptContext = { token, clientRequestId, deadline, abort, freshConnection: false };
+    return this.retryPolicy.execute(async ({ attempt: number }) => {
+      if (number > 0) {
+        this.options.metrics.upstreamRetries.inc({ operation: graphRequest.operation, reason: 'transient' });
+      }
+      const outcome = await this.circuit.execute(() => this.attempt(graphRequest, context));
+      context.freshConnection = outcome.status === 503 || outcome.networkError !== undefined;
+      return outcome;
+    }, abort.signal);
+  }
+
   private async attempt(graphRequest: GraphRequest, context: AttemptContext): Promise<Attempt> {
     const { operation } = graphRequest;
-    const { token, clientRequestId, deadline, signal } = context;
+    const { token, clientRequestId, deadline, abort } = context;
     const dispatcher = context.freshConnection ? this.options.freshConnection() : this.options.dispatcher;
     try {
       const body = graphRequest.body === undefined ? undefined : JSON.stringify(graphRequest.body);
@@ -180,7 +177,7 @@ export class GraphHttpClient {
         method: graphRequest.method,
         // Nor is the fresh connection kept: it served its one retry.
         reset: context.freshConnection,
-        signal,
+        signal: abort.signal,
         headers,
         body,
       });
@@ -204,8 +201,10 @@ export class GraphHttpClient {
       };
     } catch (error) {
       // A caller who went away says nothing about Graph's health; a deadline cut short does.
-      const code = signal.aborted && !context.callerSignal?.aborted ? 'TIMEOUT' : errorCode(error);
-      if (context.callerSignal?.aborted || code === undefined) throw error;
+      const callerLeft = abort.aborted && !abort.expired;
+      if (callerLeft) throw error;
+      const code = abort.expired ? 'TIMEOUT' : errorCode(error);
+      if (code === undefined) throw error;
       this.options.metrics.upstreamCalls.inc({ operation, status: code });
       return {
         status: 0,
@@ -231,7 +230,7 @@ export class GraphHttpClient {
     throw upstreamErrorForStatus(response.status, ids, attempt.retryAfterMs);
   }
 
-  private toUpstreamError(error: unknown, clientRequestId: string, signal: AbortSignal | undefined): unknown {
+  private toUpstreamError(error: unknown, clientRequestId: string, abort: CallDeadline | undefined): unknown {
     if (error instanceof UpstreamError) return error;
     if (error instanceof CircuitOpenError) {
       return new UpstreamError(
@@ -248,7 +247,7 @@ export class GraphHttpClient {
       );
       return new UpstreamError(error.reason === 'refused' ? 'UPSTREAM_ERROR' : 'UPSTREAM_UNAVAILABLE', ids);
     }
-    if (error instanceof TaskCancelledError && !signal?.aborted) {
+    if (abort?.expired) {
       return new UpstreamError('UPSTREAM_TIMEOUT', { upstreamRequestId: undefined, clientRequestId });
     }
     return error;

@@ -129,6 +129,26 @@ describe('unreachable upstreams', () => {
     }
   });
 
+  it('answers UPSTREAM_TIMEOUT when the authority does not answer the exchange within GRAPH_TIMEOUT_MS', async () => {
+    const harness = await GatewayHarness.start({ env: { GRAPH_TIMEOUT_MS: '1000' } });
+    try {
+      harness.identityProvider.faults.add({ route: 'token', hang: true, times: 1 });
+      const started = Date.now();
+      const response = await harness.execute(
+        Remove,
+        { userId: PERSONAS.user.objectId },
+        await harness.token('user'),
+      );
+      const elapsed = Date.now() - started;
+      expect(errorCodes(response)).toEqual(['UPSTREAM_TIMEOUT']);
+      expect(elapsed).toBeGreaterThanOrEqual(900);
+      expect(elapsed).toBeLessThan(2000);
+      expect(harness.graph.requests).toHaveLength(0);
+    } finally {
+      await harness.close();
+    }
+  });
+
   it('answers UPSTREAM_ERROR when the authority refuses the on-behalf-of exchange', async () => {
     const harness = await GatewayHarness.start();
     try {

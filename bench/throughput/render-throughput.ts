@@ -176,7 +176,8 @@ event loop, and ${pinned ? 'the one core left to the upstream and the load gener
 
 ${table(['target', 'target', 'upstream', 'load generator', 'target bound', pinned ? 'rig bound' : 'shared bound', 'measured'], bounds)}
 
-At half of the gateway's maximum (${run.halfRate} req/s; an evenly paced open-loop load from
+At half of the gateway's maximum (${run.halfRate} req/s, ${options.rounds} alternating runs of
+${options.latencyDurationSeconds} s each; an evenly paced open-loop load from
 \`bench/throughput/paced-load.ts\`, latency counted from each request's due time. autocannon's
 \`overallRate\` was not used: it sends each connection's per-second quota back to back and then idles,
 so its percentiles measure a burst's queue):

@@ -68,7 +68,7 @@ export async function runThroughput(options: ThroughputOptions): Promise<Through
     );
     log(`latency at half of the gateway's maximum: ${halfRate} req/s, paced`);
     const halfRateRuns = await alternate([gateway.target, upstream.target], options.rounds, (target) =>
-      measure(target, { rate: halfRate }),
+      measure(target, { rate: halfRate, durationSeconds: options.latencyDurationSeconds }),
     );
 
     const peakRss = Object.fromEntries(

@@ -1,8 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { freePort } from '../support/free-port.js';
-
-const ENTRY = new URL('../../dist/src/server/main.js', import.meta.url).pathname;
+import { startCommand } from '../support/start-command.js';
 
 /** The compiled entry point as an operator runs it, with only the environment it is given. */
 export class GatewayProcess {
@@ -17,7 +16,8 @@ export class GatewayProcess {
 
   static async start(env: Record<string, string>): Promise<GatewayProcess> {
     const port = await freePort();
-    const child = spawn(process.execPath, [ENTRY], {
+    const { nodeFlags, entry } = startCommand();
+    const child = spawn(process.execPath, [...nodeFlags, entry], {
       env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
 import { freePort } from '../../test/support/free-port.js';
-import { startCommand } from '../../test/support/start-command.js';
 import { BenchProcess } from './child-processes.js';
 import { cpuLayout } from './cpu-layout.js';
 import type { LoadTarget } from './load.js';
@@ -98,18 +97,14 @@ const trustUpstream = (upstream: Upstream) => ({
   NODE_EXTRA_CA_CERTS: upstream.ready.caFile,
 });
 
-/**
- * The gateway as `npm start` runs it (its Node flags, its compiled entry point, or `entry`), in
- * production mode; `env` adds to or overrides the bench's settings.
- */
+/** The gateway's compiled entry point in production mode; `env` adds to or overrides the bench's settings. */
 export async function startGateway(
   upstream: Upstream,
   options: { name?: string; env?: Record<string, string>; nodeArgs?: string[]; entry?: string } = {},
 ): Promise<GraphQLTarget> {
   const port = await freePort();
   const name = options.name ?? 'gateway';
-  const { nodeFlags, entry } = startCommand();
-  const child = BenchProcess.start(name, options.entry ?? entry, {
+  const child = BenchProcess.start(name, options.entry ?? `${ROOT}dist/src/server/main.js`, {
     env: {
       ...upstream.ready.env,
       ...trustUpstream(upstream),
@@ -119,7 +114,7 @@ export async function startGateway(
       PORT: String(port),
       ...options.env,
     },
-    nodeArgs: [...nodeFlags, ...(options.nodeArgs ?? [])],
+    nodeArgs: options.nodeArgs ?? [],
     cpus: cpuLayout.target,
   });
   const url = `http://127.0.0.1:${port}`;

@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { freePort } from '../support/free-port.js';
-import { startCommand } from '../support/start-command.js';
+
+const ENTRY = new URL('../../dist/src/server/main.js', import.meta.url).pathname;
 
 /** The compiled entry point as an operator runs it, with only the environment it is given. */
 export class GatewayProcess {
@@ -16,8 +17,7 @@ export class GatewayProcess {
 
   static async start(env: Record<string, string>): Promise<GatewayProcess> {
     const port = await freePort();
-    const { nodeFlags, entry } = startCommand();
-    const child = spawn(process.execPath, [...nodeFlags, entry], {
+    const child = spawn(process.execPath, [ENTRY], {
       env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

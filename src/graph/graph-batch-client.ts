@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { TaskCancelledError, TimeoutStrategy, timeout } from 'cockatiel';
 import type { Caller } from '../auth/caller.js';
 import { UpstreamError, type UpstreamIds } from '../errors/gateway-errors.js';
 import type { Logger } from '../observability/logger.js';
@@ -12,6 +11,7 @@ import {
   batchRequestBody,
   readBatchAnswers,
 } from './batch-protocol.js';
+import { CallDeadline } from './call-deadline.js';
 import { forEachConcurrently } from './concurrency.js';
 import type { UpstreamReceipt } from './graph-adapter.js';
 import { type GraphHttpClient, receiptOf } from './graph-http-client.js';
@@ -100,23 +100,24 @@ export class GraphBatchClient {
       clientRequestId: randomUUID(),
     }));
     let pending = entries;
+    const abort = new CallDeadline(Math.max(0, deadline - this.now()), signal);
     try {
-      await timeout(Math.max(0, deadline - this.now()), TimeoutStrategy.Aggressive).execute(
-        ({ signal: runSignal }) =>
-          this.retryPolicy.execute(async ({ attempt }) => {
-            if (attempt > 0) {
-              this.options.metrics.upstreamRetries.inc({ operation, reason: 'batch-item' }, pending.length);
-              this.options.logger.debug({ operation, items: pending.length }, 'resending batch items');
-            }
-            const retryable = await this.round({ ...run, signal: runSignal }, pending);
-            pending = retryable.map((item) => item.entry);
-            return this.roundOutcome(retryable, deadline);
-          }, runSignal),
-        signal,
+      await abort.race(
+        this.retryPolicy.execute(async ({ attempt }) => {
+          if (attempt > 0) {
+            this.options.metrics.upstreamRetries.inc({ operation, reason: 'batch-item' }, pending.length);
+            this.options.logger.debug({ operation, items: pending.length }, 'resending batch items');
+          }
+          const retryable = await this.round({ ...run, signal: abort.signal }, pending);
+          pending = retryable.map((item) => item.entry);
+          return this.roundOutcome(retryable, deadline);
+        }, abort.signal),
       );
     } catch (error) {
       // The deadline passed: what has an answer keeps it, the rest is reported below.
-      if (signal?.aborted || !(error instanceof TaskCancelledError)) throw error;
+      if (!abort.expired) throw error;
+    } finally {
+      abort.dispose();
     }
     return entries.map(
       ({ id, clientRequestId }) =>

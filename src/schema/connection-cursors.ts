@@ -54,8 +54,10 @@ export class CursorCodec {
     const match = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/.exec(cursor);
     if (!match?.[1] || !match[2]) throw refuse();
     const [, encoded, mac] = match;
-    const expected = this.mac(connection, encoded);
-    const given = Buffer.from(mac, 'base64url');
+    // Compared as text: base64url decoding ignores the last character's unused bits, so a
+    // comparison of the decoded bytes would accept several spellings of one signature.
+    const expected = Buffer.from(this.mac(connection, encoded).toString('base64url'));
+    const given = Buffer.from(mac);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw refuse();
     let json: unknown;
     try {

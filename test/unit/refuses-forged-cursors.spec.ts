@@ -71,6 +71,18 @@ describe('connection cursors cannot be forged', () => {
     await expectRefused(`${cursor}.${cursor.split('.')[1]!}`);
   });
 
+  it('refuses another spelling of its own signature (the unused bits of the last character)', async () => {
+    const cursor = await realCursor();
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    // 32 bytes take 43 characters of 6 bits: the last character's two low bits carry nothing.
+    const respelt = alphabet[alphabet.indexOf(cursor.at(-1)!) ^ 1]!;
+    const variant = `${cursor.slice(0, -1)}${respelt}`;
+    expect(Buffer.from(variant.split('.')[1]!, 'base64url')).toEqual(
+      Buffer.from(cursor.split('.')[1]!, 'base64url'),
+    );
+    await expectRefused(variant);
+  });
+
   it.each([
     ['empty', ''],
     ['a word', 'next'],

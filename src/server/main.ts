@@ -33,6 +33,14 @@ async function startEmbedded(env: NodeJS.ProcessEnv): Promise<StartedEmbedded> {
  * The flag is read at every collection, so setting it here, before the gateway starts, applies.
  */
 setFlagsFromString('--heap-growing-percent=40');
+/**
+ * undici parses HTTP with llhttp compiled to WebAssembly. By default V8 runs it in baseline code
+ * and, once it is hot, re-compiles it with TurboFan all at once: that batch took 35 MB of RSS for
+ * about 80 ms, just after the first upstream responses, and was the process's peak (154 MiB; 119
+ * without it). With a budget of 1 each function is optimised on its first call, one at a time: the
+ * same optimised code, no batch (CPU per request unchanged in two 10-round A/Bs; BENCHMARKS.md).
+ */
+setFlagsFromString('--wasm-tiering-budget=1');
 
 async function main(): Promise<void> {
   const embedded = wantsEmbeddedMode(process.env) ? await startEmbedded(process.env) : undefined;

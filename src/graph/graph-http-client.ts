@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import type { Caller } from '../auth/caller.js';
 import { UpstreamError } from '../errors/gateway-errors.js';
+import { exchangeBuffered } from './buffered-exchange.js';
 import { CallDeadline } from './call-deadline.js';
 import type { UpstreamReceipt } from './graph-adapter.js';
 import type { Logger } from '../observability/logger.js';
@@ -171,17 +172,19 @@ export class GraphHttpClient {
         accept: 'application/json',
       };
       if (body !== undefined) headers['content-type'] = 'application/json';
-      const response = await dispatcher.request({
-        origin: this.origin,
-        path: `${this.basePath}${graphRequest.path}`,
-        method: graphRequest.method,
-        // Nor is the fresh connection kept: it served its one retry.
-        reset: context.freshConnection,
-        signal: abort.signal,
-        headers,
-        body,
-      });
-      const text = await response.body.text();
+      const response = await exchangeBuffered(
+        dispatcher,
+        {
+          origin: this.origin,
+          path: `${this.basePath}${graphRequest.path}`,
+          method: graphRequest.method,
+          // Nor is the fresh connection kept: it served its one retry.
+          reset: context.freshConnection,
+          headers,
+          body,
+        },
+        abort,
+      );
       const status = response.statusCode;
       this.options.metrics.upstreamCalls.inc({ operation, status: String(status) });
       const retryAfterMs = parseRetryAfter(headerValue(response.headers['retry-after']), this.now());
@@ -194,7 +197,7 @@ export class GraphHttpClient {
         response: {
           status,
           headers: response.headers,
-          body: parseJson(text),
+          body: parseJson(response.text),
           upstreamRequestId: headerValue(response.headers['request-id']),
           clientRequestId,
         },

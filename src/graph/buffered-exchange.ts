@@ -1,0 +1,101 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Dispatcher } from 'undici';
+
+/** Graph's answer to one HTTP exchange, its body read whole. */
+export interface BufferedResponse {
+  statusCode: number;
+  headers: IncomingHttpHeaders;
+  /** The body as UTF-8 text; empty when there was none (a 204). */
+  text: string;
+}
+
+/** What `exchangeBuffered` stops on: an `AbortSignal`, or a deadline that behaves as one. */
+export type ExchangeSignal = Pick<
+  AbortSignal,
+  'aborted' | 'reason' | 'addEventListener' | 'removeEventListener'
+>;
+
+/**
+ * One request through `dispatcher`, its answer collected into a string. Graph's answers to the
+ * gateway are small JSON or nothing, and undici's `request()` wraps every body in a Readable stream
+ * (and every exchange in an async resource) that the gateway would only read to its end at once;
+ * its dispatch API with a handler of our own costs less per Graph call (BENCHMARKS.md).
+ * Rejects with undici's error (its `code` kept) when the exchange fails, and with the signal's
+ * reason when the signal aborts it.
+ */
+export function exchangeBuffered(
+  dispatcher: Dispatcher,
+  options: Dispatcher.DispatchOptions,
+  signal: ExchangeSignal,
+): Promise<BufferedResponse> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const handler = new BufferingHandler(signal, resolve, reject);
+    try {
+      dispatcher.dispatch(options, handler);
+    } catch (error) {
+      handler.fail(error);
+    }
+  });
+}
+
+class BufferingHandler implements Dispatcher.DispatchHandler {
+  #controller: Dispatcher.DispatchController | undefined;
+  #statusCode = 0;
+  #headers: IncomingHttpHeaders = {};
+  readonly #chunks: Buffer[] = [];
+
+  constructor(
+    private readonly signal: ExchangeSignal,
+    private readonly resolve: (response: BufferedResponse) => void,
+    private readonly reject: (error: unknown) => void,
+  ) {
+    signal.addEventListener('abort', this.#onAbort, { once: true });
+  }
+
+  // Before the request reaches a socket there is nothing to abort yet: onRequestStart checks then.
+  readonly #onAbort = () => this.#controller?.abort(this.signal.reason as Error);
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.#controller = controller;
+    if (this.signal.aborted) controller.abort(this.signal.reason as Error);
+  }
+
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: IncomingHttpHeaders,
+  ): void {
+    // An informational answer (1xx) is followed by the real one.
+    if (statusCode < 200) return;
+    this.#statusCode = statusCode;
+    this.#headers = headers;
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.#chunks.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    this.#release();
+    const text = this.#chunks.length === 0 ? '' : Buffer.concat(this.#chunks).toString('utf8');
+    this.resolve({ statusCode: this.#statusCode, headers: this.#headers, text });
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    this.fail(error);
+  }
+
+  fail(error: unknown): void {
+    this.#release();
+    this.reject(error);
+  }
+
+  #release(): void {
+    this.signal.removeEventListener('abort', this.#onAbort);
+    this.#controller = undefined;
+  }
+}

@@ -34,11 +34,12 @@ async function startEmbedded(env: NodeJS.ProcessEnv): Promise<StartedEmbedded> {
  */
 setFlagsFromString('--heap-growing-percent=40');
 /**
- * undici parses HTTP with llhttp compiled to WebAssembly. By default V8 runs it in baseline code
- * and, once it is hot, re-compiles it with TurboFan all at once: that batch took 35 MB of RSS for
- * about 80 ms, just after the first upstream responses, and was the process's peak (154 MiB; 119
- * without it). With a budget of 1 each function is optimised on its first call, one at a time: the
- * same optimised code, no batch (CPU per request unchanged in two 10-round A/Bs; BENCHMARKS.md).
+ * undici parses HTTP with llhttp compiled to WebAssembly, which V8 first runs as baseline code and
+ * re-compiles with TurboFan once it is hot. Its functions all turn hot together, with the first
+ * upstream answers, and that burst of compilations took 35 MB of RSS for about 80 ms: the process's
+ * peak (154 MiB; 119 without it). With a tiering budget of 1 they are optimised as soon as they first
+ * run, spread over start-up: no burst, the same optimised code (CPU per request unchanged within two
+ * 10-round A/Bs; BENCHMARKS.md).
  */
 setFlagsFromString('--wasm-tiering-budget=1');
 

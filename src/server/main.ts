@@ -42,6 +42,15 @@ setFlagsFromString('--heap-growing-percent=40');
  * 10-round A/Bs; BENCHMARKS.md).
  */
 setFlagsFromString('--wasm-tiering-budget=1');
+/**
+ * V8 allocates straight into the old generation from allocation sites whose objects it saw survive,
+ * and it saw that during bursts, when many requests are in flight at once. From then on those
+ * per-request objects (field collections, Maps, the caller) went to the old generation at every
+ * load and died there: 1.2 KB per request at 1,500 req/s, a mark-compact every 6–10 s and the
+ * stalls around it. Without pretenuring: 0.6 KB, no mark-compact in 20 s, half-rate p97.5 15–23 →
+ * 6–9 ms and p99 42–47 → 18–26 ms; CPU per request at full load unchanged (BENCHMARKS.md).
+ */
+setFlagsFromString('--no-allocation-site-pretenuring');
 
 async function main(): Promise<void> {
   const embedded = wantsEmbeddedMode(process.env) ? await startEmbedded(process.env) : undefined;

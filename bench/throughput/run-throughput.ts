@@ -126,8 +126,12 @@ function measurer(upstream: Upstream, options: ThroughputOptions) {
     target: LoadTarget,
     extra: { rate?: number; durationSeconds?: number } = {},
   ): Promise<MeasuredRun> => {
-    let callsBefore = await upstream.callsSoFar();
     const durationSeconds = extra.durationSeconds ?? options.durationSeconds;
+    // Paced runs settle on their own (paced-load.ts), at their own rate.
+    if (extra.rate === undefined) {
+      await runLoad(target, { connections: options.connections, durationSeconds: options.settleSeconds });
+    }
+    let callsBefore = await upstream.callsSoFar();
     // The upstream's CPU counts too when the target is another process: the cores are shared.
     const watch: Record<string, number> =
       target.pid === upstream.process.pid ? {} : { upstream: upstream.process.pid };

@@ -4,16 +4,16 @@ export class DeadlineExceededError extends Error {
 }
 
 /**
- * One Graph call's deadline, as the signal that undici (the exchange) and cockatiel (the waits
- * between retries) stop on: aborted when the time is up or when the caller goes away, whichever
- * comes first.
+ * One Graph call's deadline, as the signal that the exchange (`exchangeBuffered`, which aborts
+ * undici's request) and cockatiel (the waits between retries) stop on: aborted when the time is up
+ * or when the caller goes away, whichever comes first.
  *
  * An EventTarget rather than an AbortController: on Node 20 every AbortSignal leaves about 580
  * bytes in the old generation (300,000 of them grew it by 173 MB; as many EventTargets, by 1.6 MB),
  * which at the gateway's rates meant a mark-compact every few seconds, 70 MiB more peak RSS and
- * the stalls that made the p99 (BENCHMARKS.md). undici, cockatiel and `GraphHttpClient.send` read only
- * `aborted`, `reason`, `throwIfAborted()` and the `abort` event, as whatwg-node's signal of every
- * request already relies on.
+ * the stalls that made the p99 (BENCHMARKS.md). `exchangeBuffered`, cockatiel and
+ * `GraphHttpClient.send` read only `aborted`, `reason`, `throwIfAborted()` and the `abort` event, as
+ * whatwg-node's signal of every request already relies on.
  */
 export class CallDeadline extends EventTarget {
   aborted = false;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Caller } from './caller.js';
 
@@ -39,9 +39,9 @@ export class VerifiedTokenCache {
     if (ttl > 0) this.#entries.set(key, caller, { ttl });
   }
 
-  /** The cache key of a token. */
+  /** The cache key of a token. One-shot `hash` (Node ≥ 20.12): half the time of a Hash object per request. */
   static keyOf(token: string): string {
-    return createHash('sha256').update(token).digest('base64url');
+    return hash('sha256', token, 'base64url');
   }
 
   #remainingMs(caller: VerifiedCaller): number {

@@ -11,7 +11,11 @@ function installCleanup(): void {
   // 'exit' handlers must be synchronous, so this only signals. Every child stops on SIGTERM within
   // a bounded time (the gateway after its shutdown grace) and cleans up its temporary files.
   process.on('exit', () => {
-    for (const child of running) child.kill('SIGTERM');
+    for (const child of running) {
+      child.kill('SIGTERM');
+      // A paused child holds SIGTERM until it runs again.
+      child.kill('SIGCONT');
+    }
   });
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(signal, () => process.exit(130));
@@ -85,11 +89,25 @@ export class BenchProcess {
     }
   }
 
+  /** Stops it where it is (SIGSTOP): it uses no CPU until `resume`. Its sockets stay open. */
+  pause(): void {
+    if (this.running) this.child.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    if (this.running) this.child.kill('SIGCONT');
+  }
+
+  private get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
   /** SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
   async stop(graceMs = 5_000): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    if (!this.running) return;
     const exited = once(this.child, 'exit');
     this.child.kill('SIGTERM');
+    this.resume();
     const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
     await exited;
     clearTimeout(timer);

@@ -143,7 +143,7 @@ ${run.layout.description} (\`bench/throughput/cpu-layout.ts\`).
 
 Method: \`npm run bench:throughput\` (\`bench/throughput.bench.ts\`, \`bench/throughput/\`). autocannon,
 ${options.connections} connections, no pipelining; each target warmed up for ${options.warmupSeconds} s, then
-${options.rounds} runs of ${options.durationSeconds} s per target, each after ${options.settleSeconds} s of unmeasured load, in rotating order (the gateway and the peer
+${options.rounds} runs of ${options.durationSeconds} s per target, each after ${options.settleSeconds} s of unmeasured load, with the other targets paused (\`SIGSTOP\`), in rotating order (the gateway and the peer
 back to back); medians of the runs. Latencies are exact per response (not autocannon's 1 ms
 histogram). CPU is a process's utime + stime from \`/proc/<pid>/stat\` per response; peak RSS is
 \`VmHWM\`. Every request is the same \`removeOutboundSharedUserProfilePersonalData\` of the \`user\`

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { BenchProcess } from './child-processes.js';
 import { cpuLayout, pinBenchToRig } from './cpu-layout.js';
+import { TargetIsolation } from './isolation.js';
 import { type LoadTarget, median, runLoad } from './load.js';
 import type { ThroughputOptions } from './options.js';
 import { runPaced } from './paced-load.js';
@@ -47,7 +48,8 @@ export async function runThroughput(options: ThroughputOptions): Promise<Through
     started.push(limit.process, floor.process, gateway.process, peer.process);
     const targets = [upstream.target, limit.target, floor.target, gateway.target, peer.target];
     for (const target of targets) await assertAnswersRemoval(target, upstream);
-    const measure = measurer(upstream, options);
+    let isolation = new TargetIsolation([limit.process, floor.process, gateway.process, peer.process]);
+    const measure = measurer(upstream, options, (target) => isolation.only(target));
 
     log(`warming up each target for ${options.warmupSeconds} s`);
     for (const target of targets) await measure(target, { durationSeconds: options.warmupSeconds });
@@ -74,12 +76,14 @@ export async function runThroughput(options: ThroughputOptions): Promise<Through
     const peakRss = Object.fromEntries(
       [limit, floor, gateway, peer].map(({ target, process }) => [target.name, memoryMiB(process.pid).peak]),
     );
+    isolation.resumeAll();
     await Promise.all([peer.process.stop(), limit.process.stop(), floor.process.stop()]);
 
     log('protections on versus off: a second gateway with rate limiting and document limits off');
     const unprotected = await startGateway(upstream, { name: 'gateway-unprotected', env: PROTECTIONS_OFF });
     started.push(unprotected.process);
     await assertAnswersRemoval(unprotected.target, upstream);
+    isolation = new TargetIsolation([gateway.process, unprotected.process]);
     await measure(unprotected.target, { durationSeconds: options.warmupSeconds });
     const protectionRuns = await alternate([gateway.target, unprotected.target], options.rounds, (target) =>
       measure(target),
@@ -119,13 +123,17 @@ export async function alternate<R>(
   return results;
 }
 
-/** A measurement of one target: autocannon at full speed, or paced at `rate`; with the upstream's call count. */
-function measurer(upstream: Upstream, options: ThroughputOptions) {
+/**
+ * A measurement of one target: autocannon at full speed, or paced at `rate`; with the upstream's
+ * call count. `isolate` runs first: it leaves the target alone on its core.
+ */
+function measurer(upstream: Upstream, options: ThroughputOptions, isolate: (target: LoadTarget) => void) {
   const ca = readFileSync(upstream.ready.caFile, 'utf8');
   return async (
     target: LoadTarget,
     extra: { rate?: number; durationSeconds?: number } = {},
   ): Promise<MeasuredRun> => {
+    isolate(target);
     const durationSeconds = extra.durationSeconds ?? options.durationSeconds;
     // Paced runs settle on their own (paced-load.ts), at their own rate.
     if (extra.rate === undefined) {

@@ -18,14 +18,14 @@ export class TargetIsolation {
 
   /** Resumes the target's process (if it is one of these) and pauses every other one. */
   only(target: LoadTarget): void {
-    for (const process of this.#processes) {
-      if (process.pid === target.pid) process.resume();
-      else process.pause();
+    for (const child of this.#processes) {
+      if (child.pid === target.pid) child.resume();
+      else child.pause();
     }
   }
 
   /** Resumes them all, e.g. before some are stopped or others join. */
   resumeAll(): void {
-    for (const process of this.#processes) process.resume();
+    for (const child of this.#processes) child.resume();
   }
 }

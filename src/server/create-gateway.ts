@@ -29,6 +29,7 @@ import { useReadiness } from './use-readiness.js';
 import { useRequestLog } from './use-request-log.js';
 import { useScopeCacheRelease } from './use-scope-cache-release.js';
 import { useSecurityHeaders } from './use-security-headers.js';
+import { useValidationCache } from './use-validation-cache.js';
 
 export interface GatewayOptions {
   config: GatewayConfig;
@@ -140,6 +141,8 @@ export function createGateway(options: GatewayOptions): Gateway {
         : { title: 'Shared profile gateway' }
       : false,
     maskedErrors: { isDev: false },
+    // Validation results are cached by useValidationCache, last of the plugins below.
+    parserAndValidationCache: { validationCache: false },
     cors: hardening.cors,
     logging: toYogaLogger(logger),
     // One plugin runs every request and response hook below (combine-http-hooks.ts): calling them
@@ -159,6 +162,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       // request (BENCHMARKS.md). A departed client's upstream calls abort through `context.signal`,
       // and GraphHttpClient refuses to start one for a request already aborted.
       ...(options.plugins ?? []),
+      useValidationCache(),
     ]),
   });
 

@@ -73,6 +73,14 @@ describe('document limits, with the defaults', () => {
     expectRefused(harness, await harness.post({ query: aliasedRemovals(2) }, admin), /at most 1 field/);
   });
 
+  it('refuses a document again when it is repeated: validation results are remembered, refusals included', async () => {
+    for (let i = 0; i < 3; i += 1) {
+      expectRefused(harness, await harness.post({ query: aliasedRemovals(50) }, admin), /Aliases limit/);
+      expectRefused(harness, await harness.post({ query: aliasedRemovals(2) }, admin), /at most 1 field/);
+    }
+    expect(harness.identityProvider.stats.tokenRequests.on_behalf_of).toBe(0);
+  });
+
   it('refuses an alias bomb of profile reads', async () => {
     const reads = Array.from(
       { length: 40 },

@@ -23,9 +23,4 @@ export class TargetIsolation {
       else child.pause();
     }
   }
-
-  /** Resumes them all, e.g. before some are stopped or others join. */
-  resumeAll(): void {
-    for (const child of this.#processes) child.resume();
-  }
 }

@@ -76,7 +76,6 @@ export async function runThroughput(options: ThroughputOptions): Promise<Through
     const peakRss = Object.fromEntries(
       [limit, floor, gateway, peer].map(({ target, process }) => [target.name, memoryMiB(process.pid).peak]),
     );
-    isolation.resumeAll();
     await Promise.all([peer.process.stop(), limit.process.stop(), floor.process.stop()]);
 
     log('protections on versus off: a second gateway with rate limiting and document limits off');

@@ -62,6 +62,26 @@ describe('the production entry point against emulated HTTPS services', () => {
     expect(response.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
   });
 
+  it('sends the security headers over node:http, on answers and refusals alike', async () => {
+    const answered = await post(
+      { query: print(Remove), variables: { userId: PERSONAS.user.objectId } },
+      await services.personaToken('user'),
+    );
+    const refused = await post({ query: print(Remove), variables: { userId: PERSONAS.user.objectId } });
+    for (const response of [answered, refused, await fetch(`${gateway.url}/nowhere`)]) {
+      expect(Object.fromEntries(response.headers)).toMatchObject({
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'DENY',
+        'referrer-policy': 'no-referrer',
+        'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+        'cache-control': 'no-store',
+      });
+      expect(response.headers.has('x-powered-by')).toBe(false);
+    }
+    expect(answered.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(refused.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+  });
+
   it('logs JSON lines without tokens or the client secret', async () => {
     const logs = gateway.output.join('');
     expect(logs).toContain('"msg":"gateway listening"');

@@ -29,14 +29,19 @@ export function createLogger(level: LogLevel, destination?: DestinationStream): 
   );
 }
 
-/** yoga's own messages (unexpected errors among them) as structured lines of ours. */
+/**
+ * yoga's own messages (unexpected errors among them) as structured lines of ours. yoga logs a few
+ * debug messages on every request: a level that is off gets a function that does nothing, so
+ * those cost no arguments array and no object each.
+ */
 export function toYogaLogger(logger: Logger): YogaLogger {
-  const log =
-    (level: 'debug' | 'info' | 'warn' | 'error') =>
-    (...args: unknown[]) => {
-      const [first, ...rest] = args;
-      if (first instanceof Error) logger[level]({ err: first.name }, first.message);
-      else logger[level](rest.length ? { details: rest.map(String) } : {}, String(first));
-    };
+  const log = (level: 'debug' | 'info' | 'warn' | 'error') =>
+    logger.isLevelEnabled(level)
+      ? (...args: unknown[]) => {
+          const [first, ...rest] = args;
+          if (first instanceof Error) logger[level]({ err: first.name }, first.message);
+          else logger[level](rest.length ? { details: rest.map(String) } : {}, String(first));
+        }
+      : () => {};
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }

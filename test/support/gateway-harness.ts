@@ -14,7 +14,7 @@ export interface HarnessOptions {
   beforeGateway?: (services: EmbeddedServices) => void;
   /** `skip` returns before the gateway is ready, to test readiness itself. */
   readiness?: 'wait' | 'skip';
-  /** Extra environment for the gateway, e.g. `GRAPH_TIMEOUT_MS`. */
+  /** Extra environment for the gateway, e.g. `GRAPH_TIMEOUT_MS`; `LOG_LEVEL` is `debug` unless set here. */
   env?: Record<string, string>;
   /** Extra yoga plugins, after the gateway's own, e.g. to observe a request's context. */
   plugins?: Plugin[];
@@ -56,7 +56,7 @@ export class GatewayHarness {
     });
     const gateway = createGateway({
       config,
-      logger: createLogger('debug', sink),
+      logger: createLogger(config.logLevel, sink),
       ...(options.plugins ? { plugins: options.plugins } : {}),
     });
     const harness = new GatewayHarness(services, gateway, config, logLines);

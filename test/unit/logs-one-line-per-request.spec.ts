@@ -83,3 +83,29 @@ describe('request log', () => {
     ]);
   });
 });
+
+describe('request log above info', () => {
+  let harness: GatewayHarness;
+  beforeAll(async () => {
+    harness = await GatewayHarness.start({ env: { LOG_LEVEL: 'warn' } });
+  });
+  afterAll(() => harness.close());
+
+  it('writes no request lines, while warnings still reach the log', async () => {
+    harness.graph.faults.add({ pathPattern: /removePersonalData$/, status: 403, times: 1 });
+    const token = await harness.token('user', { jti: randomUUID() });
+    const refused = await harness.execute(Remove, { userId: PERSONAS.user.objectId }, token);
+    expect(refused.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    await harness.execute(Remove, { userId: PERSONAS.user.objectId }, token);
+    await harness.fetch('/health');
+
+    const lines = harness
+      .logs()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as LogLine);
+    expect(lines.filter((line) => line.msg === 'request')).toEqual([]);
+    expect(lines.filter((line) => line.level < 40)).toEqual([]);
+    expect(lines.map((line) => line.msg)).toContain('Graph refused a request');
+  });
+});

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PERSONAS } from '../../src/emulator/personas.js';
 import { RemoveOutboundSharedUserProfilePersonalDataDocument as Remove } from '../generated/graphql.js';
-import { GatewayHarness } from '../support/gateway-harness.js';
+import { GatewayHarness, suiteHarness } from '../support/gateway-harness.js';
 
 interface LogLine {
   level: number;
@@ -85,15 +85,11 @@ describe('request log', () => {
 });
 
 describe('request log above info', () => {
-  let harness: GatewayHarness;
-  beforeAll(async () => {
-    harness = await GatewayHarness.start({ env: { LOG_LEVEL: 'warn' } });
-  });
-  afterAll(() => harness.close());
+  const suite = suiteHarness('user', { env: { LOG_LEVEL: 'warn' } });
 
   it('writes no request lines, while warnings still reach the log', async () => {
+    const { harness, token } = suite;
     harness.graph.faults.add({ pathPattern: /removePersonalData$/, status: 403, times: 1 });
-    const token = await harness.token('user', { jti: randomUUID() });
     const refused = await harness.execute(Remove, { userId: PERSONAS.user.objectId }, token);
     expect(refused.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     await harness.execute(Remove, { userId: PERSONAS.user.objectId }, token);

@@ -21,7 +21,8 @@ const QUIET_PATHS = new Set(['/health', '/readiness', '/metrics']);
  */
 export function useRequestLog(logger: Logger): Plugin<GatewayPluginContext> {
   // Every line is at info or debug, and LOG_LEVEL is fixed when the gateway starts: above info the
-  // plugin would time and record each request for nothing (4–9 µs per request, BENCHMARKS.md).
+  // plugin would time and record each request for nothing (with yoga's debug messages, ~11k
+  // instructions per request by callgrind's count, BENCHMARKS.md).
   if (!logger.isLevelEnabled('info')) return {};
   const records = new WeakMap<Request, RequestRecord>();
   return {

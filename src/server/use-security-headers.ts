@@ -8,8 +8,9 @@ import type { GatewayPluginContext, NodeServerContext } from './server-context.j
  *
  * Over node:http they are set on the outgoing message, not on the fetch `Response`: the server
  * adapter writes a response whose headers nobody changed in one `writeHead` with the object yoga
- * built, and changing them sends every header through a slower path (8–12 µs per request,
- * BENCHMARKS.md). Node merges the two, the `Response`'s own headers winning.
+ * built, and changing them sends every header through a slower path (3k–5k more instructions per
+ * request by callgrind's count, BENCHMARKS.md). Node merges the two, the `Response`'s own headers
+ * winning.
  */
 export function useSecurityHeaders(): Plugin<GatewayPluginContext, NodeServerContext> {
   return {

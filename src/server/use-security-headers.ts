@@ -17,13 +17,11 @@ export function useSecurityHeaders(): Plugin<GatewayPluginContext, NodeServerCon
     onResponse({ response, serverContext }) {
       const headers = response.headers;
       const outgoing = serverContext.res;
-      const set =
-        outgoing && !outgoing.headersSent && !headers.has('x-powered-by')
-          ? (name: string, value: string) => void outgoing.setHeader(name, value)
-          : (name: string, value: string) => {
-              headers.delete('x-powered-by');
-              headers.set(name, value);
-            };
+      const onOutgoing = outgoing && !outgoing.headersSent && !headers.has('x-powered-by');
+      if (!onOutgoing) headers.delete('x-powered-by');
+      const set = onOutgoing
+        ? (name: string, value: string) => void outgoing.setHeader(name, value)
+        : (name: string, value: string) => headers.set(name, value);
       set('x-content-type-options', 'nosniff');
       set('referrer-policy', 'no-referrer');
       set('x-frame-options', 'DENY');

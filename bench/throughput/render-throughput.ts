@@ -37,6 +37,9 @@ interface Medians {
   failures: number;
 }
 
+/** Requests per second the upstream and the load generator's shared core allows a target (pinned). */
+const rigBound = (m: Medians) => 1e6 / (m.cpuUpstream + m.cpuGenerator);
+
 function medians(runs: readonly MeasuredRun[] = []): Medians {
   const of = (pick: (run: MeasuredRun) => number | undefined) => medianOf(runs, pick);
   return {
@@ -122,19 +125,18 @@ export function renderThroughput(run: ThroughputRun): string {
   const pinned = run.layout.target !== undefined;
   const bounds = TARGETS.slice(1).map(([name]) => {
     const m = f.by(name);
-    const rig = m.cpuUpstream + m.cpuGenerator;
     return [
       name,
       fixed(m.cpu),
       fixed(m.cpuUpstream),
       fixed(m.cpuGenerator),
       fixed(1e6 / m.cpu),
-      fixed(pinned ? 1e6 / rig : (machine.cores * 1e6) / (rig + m.cpu)),
+      fixed(pinned ? rigBound(m) : (machine.cores * 1e6) / (m.cpuUpstream + m.cpuGenerator + m.cpu)),
       fixed(m.rps),
     ];
   });
   // The bare proxy costs so little that the upstream's core, not its own, decides its throughput.
-  const limitRig = 1e6 / (f.limit.cpuUpstream + f.limit.cpuGenerator);
+  const limitRig = rigBound(f.limit);
   const limitNote =
     pinned && f.limit.rps >= 0.95 * limitRig
       ? `\n\nThe limit ran at the rig's bound (${fixed(f.limit.rps)} of ${fixed(limitRig)} req/s): the bare proxy is held

@@ -22,6 +22,15 @@ export interface LoopbackServerOptions {
   host?: string | undefined;
 }
 
+/**
+ * How long an idle keep-alive connection stays open. Microsoft's front ends keep one for minutes
+ * (ASP.NET Core's Kestrel: 130 s by default), Node's server for 5 s. With Node's, a client's pool
+ * grew in every burst of requests and lost those connections before the next: at half load the
+ * benchmarked gateway opened 68–93 TLS connections to Graph per 20 s, in bursts of 13–31, and their
+ * handshakes were its latency tail (BENCHMARKS.md).
+ */
+export const IDLE_KEEP_ALIVE_MS = 130_000;
+
 /** An HTTPS listener on loopback that can always be shut down, whatever its clients are doing. */
 export interface LoopbackServer {
   /** e.g. `https://127.0.0.1:43123`. */
@@ -60,6 +69,7 @@ export async function startLoopbackServer(
       response.end(JSON.stringify({ emulatorError: error instanceof Error ? error.message : String(error) }));
     });
   });
+  server.keepAliveTimeout = IDLE_KEEP_ALIVE_MS;
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));

@@ -4,6 +4,7 @@ import { Agent, request } from 'undici';
 import { startEmbeddedServices, type EmbeddedServices } from '../../src/emulator/embedded-services.js';
 import { createDemoData } from '../../src/emulator/graph-emulator-data.js';
 import { startGraphEmulator } from '../../src/emulator/graph-emulator.js';
+import { IDLE_KEEP_ALIVE_MS } from '../../src/emulator/loopback-server.js';
 import { PERSONAS, type PersonaName } from '../../src/emulator/personas.js';
 
 let services: EmbeddedServices;
@@ -325,6 +326,12 @@ describe('Graph emulator', () => {
     await graph(outbound, { dispatcher: freshAgent });
     expect(services.graph.connections).toBeGreaterThanOrEqual(1);
     await freshAgent.close();
+  });
+
+  it('keeps an idle connection open for minutes, as Microsoft’s front ends do, not Node’s 5 s', async () => {
+    const { headers } = await graph(outbound);
+    expect(headers['keep-alive']).toBe(`timeout=${IDLE_KEEP_ALIVE_MS / 1000}`);
+    expect(IDLE_KEEP_ALIVE_MS).toBeGreaterThanOrEqual(120_000);
   });
 
   it('keeps a hung request open until close, without hanging the test', async () => {

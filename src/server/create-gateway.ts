@@ -19,6 +19,7 @@ import { schema } from '../schema/index.js';
 import { combineHttpHooks } from './combine-http-hooks.js';
 import { createContextFactory } from './context.js';
 import { createHardening } from './hardening.js';
+import { maskErrorsExceptDepartures } from './mask-errors.js';
 import { Readiness } from './readiness.js';
 import type { NodeServerContext } from './server-context.js';
 import { useBodyLimit } from './use-body-limit.js';
@@ -140,7 +141,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         ? () => graphiql()
         : { title: 'Shared profile gateway' }
       : false,
-    maskedErrors: { isDev: false },
+    maskedErrors: { isDev: false, maskError: maskErrorsExceptDepartures },
     // Validation results are cached by useValidationCache, last of the plugins below.
     parserAndValidationCache: { validationCache: false },
     cors: hardening.cors,

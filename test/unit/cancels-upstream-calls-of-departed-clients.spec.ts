@@ -11,6 +11,8 @@ import {
 import { GatewayHarness } from '../support/gateway-harness.js';
 import { LOOSE_LIMITS } from '../support/loose-limits.js';
 
+const ERROR = 50;
+
 // Far beyond the test's own patience: only the client's departure can end these upstream calls.
 const TIMEOUT_MS = 15_000;
 
@@ -96,10 +98,13 @@ describe('a client that goes away', () => {
     expect(harness.graph.abandonedRequests).toBe(AT_ONCE);
   });
 
-  it('aborts the upstream call when the HTTP connection to the gateway closes', async () => {
-    const url = new URL(`${await harness.gateway.listen()}/graphql`);
+  let origin: string | undefined;
+  /** Sends a removal over a real connection and closes it once Graph has the call. */
+  async function removeAndHangUp(): Promise<void> {
+    origin ??= await harness.gateway.listen();
+    const url = new URL(`${origin}/graphql`);
     const body = JSON.stringify({ query: print(Remove), variables: { userId: PERSONAS.user.objectId } });
-    const socketClosed = new Promise<void>((resolve) => {
+    await new Promise<void>((resolve) => {
       const outgoing = httpRequest(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
@@ -109,9 +114,29 @@ describe('a client that goes away', () => {
       outgoing.end(body);
       void until(() => harness.graph.requests.length === 1).then(() => outgoing.destroy());
     });
+  }
 
-    await socketClosed;
+  it('aborts the upstream call when the HTTP connection to the gateway closes', async () => {
+    await removeAndHangUp();
 
     await until(() => harness.graph.abandonedRequests === 1);
+  });
+
+  it('does not log a client that went away as an error of the gateway', async () => {
+    const before = harness.logs().length;
+    const linesSince = () =>
+      harness
+        .logs()
+        .slice(before)
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as { level: number; msg: string; path?: string });
+
+    await removeAndHangUp();
+
+    await until(() => harness.graph.abandonedRequests === 1);
+    // The request's own line comes once its resolver has settled, after the abort.
+    await until(() => linesSince().some((line) => line.msg === 'request' && line.path === '/graphql'));
+    expect(linesSince().filter((line) => line.level >= ERROR)).toEqual([]);
   });
 });

@@ -207,7 +207,7 @@ ${table(
   ],
 )}
 
-Protections (issue 5), ${options.rounds} runs each in a second gateway process, alternating: all on ${fixed(f.on.rps)} req/s
+Protections (issue 5), ${options.rounds} runs each of two fresh gateway processes, alternating: all on ${fixed(f.on.rps)} req/s
 (${fixed(f.on.cpu)} µs/req); rate limiting and document limits off (\`RATE_LIMITING=false
 DOCUMENT_LIMITS=false\`) ${fixed(f.off.rps)} req/s (${fixed(f.off.cpu)} µs/req).
 

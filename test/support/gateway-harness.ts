@@ -9,6 +9,13 @@ import { type PersonaName, personaClaims } from '../../src/emulator/personas.js'
 import { createLogger } from '../../src/observability/logger.js';
 import { type Gateway, createGateway } from '../../src/server/create-gateway.js';
 
+/** One line the gateway logged (pino's JSON). */
+export interface LogEntry {
+  level: number;
+  msg: string;
+  [field: string]: unknown;
+}
+
 export interface HarnessOptions {
   /** Runs once the emulators are up and before the gateway starts, e.g. to script their faults. */
   beforeGateway?: (services: EmbeddedServices) => void;
@@ -75,6 +82,15 @@ export class GatewayHarness {
   /** Everything the gateway logged so far. */
   logs(): string {
     return this.logLines.join('');
+  }
+
+  /** The lines logged since `since` (a `logs().length` read earlier; all of them by default), parsed. */
+  logEntries(since = 0): LogEntry[] {
+    return this.logs()
+      .slice(since)
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as LogEntry);
   }
 
   token(persona: PersonaName, overrides: Record<string, unknown> = {}): Promise<string> {

@@ -124,13 +124,7 @@ describe('a client that goes away', () => {
 
   it('does not log a client that went away as an error of the gateway', async () => {
     const before = harness.logs().length;
-    const linesSince = () =>
-      harness
-        .logs()
-        .slice(before)
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => JSON.parse(line) as { level: number; msg: string; path?: string });
+    const linesSince = () => harness.logEntries(before);
 
     await removeAndHangUp();
 

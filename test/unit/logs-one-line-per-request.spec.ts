@@ -2,13 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PERSONAS } from '../../src/emulator/personas.js';
 import { RemoveOutboundSharedUserProfilePersonalDataDocument as Remove } from '../generated/graphql.js';
-import { GatewayHarness, suiteHarness } from '../support/gateway-harness.js';
-
-interface LogLine {
-  level: number;
-  msg: string;
-  [field: string]: unknown;
-}
+import { GatewayHarness, type LogEntry, suiteHarness } from '../support/gateway-harness.js';
 
 const INFO = 30;
 const DEBUG = 20;
@@ -21,16 +15,10 @@ describe('request log', () => {
   afterAll(() => harness.close());
 
   /** The `request` lines logged while `act` ran. */
-  async function requestLines(act: () => Promise<unknown>): Promise<LogLine[]> {
+  async function requestLines(act: () => Promise<unknown>): Promise<LogEntry[]> {
     const before = harness.logs().length;
     await act();
-    return harness
-      .logs()
-      .slice(before)
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => JSON.parse(line) as LogLine)
-      .filter((line) => line.msg === 'request');
+    return harness.logEntries(before).filter((line) => line.msg === 'request');
   }
 
   it('writes one line per request with method, path, status, duration, operation and caller ids', async () => {
@@ -95,11 +83,7 @@ describe('request log above info', () => {
     await harness.execute(Remove, { userId: PERSONAS.user.objectId }, token);
     await harness.fetch('/health');
 
-    const lines = harness
-      .logs()
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => JSON.parse(line) as LogLine);
+    const lines = harness.logEntries();
     expect(lines.filter((line) => line.msg === 'request')).toEqual([]);
     expect(lines.filter((line) => line.level < 40)).toEqual([]);
     expect(lines.map((line) => line.msg)).toContain('Graph refused a request');

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
+import { decodeJwt } from 'jose';
 import { Agent, request } from 'undici';
 import { startEmbeddedServices, type EmbeddedServices } from '../../src/emulator/embedded-services.js';
 import { createDemoData } from '../../src/emulator/graph-emulator-data.js';
@@ -183,6 +184,30 @@ describe('Graph emulator', () => {
       headers: { authorization: `Bearer ${callerToken}` },
     });
     expect(wrongAudience.status).toBe(401);
+  });
+
+  it('accepts a token it has verified only until the token expires', async () => {
+    // The same claims as the app's Graph token, re-issued to expire within two seconds.
+    const claims = Object.fromEntries(
+      Object.entries(decodeJwt(graphTokens.get('app') ?? '')).filter(
+        ([name]) => !['exp', 'iat', 'nbf'].includes(name),
+      ),
+    );
+    const shortLived = await services.identityProvider.issueToken(claims, { expiresInSeconds: 2 });
+    const call = () => graph(outbound, { as: null, headers: { authorization: `Bearer ${shortLived}` } });
+
+    expect((await call()).status).toBe(200);
+    expect((await call()).status).toBe(200);
+    const expiresAtMs = (decodeJwt(shortLived).exp ?? 0) * 1000;
+    await new Promise((resolve) => setTimeout(resolve, expiresAtMs - Date.now() + 20));
+    const expired = await call();
+    expect(expired.status).toBe(401);
+    expect(expired.body).toMatchObject({
+      error: {
+        code: 'InvalidAuthenticationToken',
+        message: 'Lifetime validation failed, the token is expired.',
+      },
+    });
   });
 
   it('answers 403 when a user removes someone else’s data, and lets an administrator do it', async () => {

@@ -26,7 +26,7 @@ export const log = (message: string) => process.stderr.write(`[bench] ${message}
 /**
  * One run of the whole comparison on loopback: the upstream alone, the bare forwarding proxy (the
  * limit), graphql-yoga alone (the floor), the gateway and the Apollo peer at full speed in rotating
- * rounds; then the upstream and the gateway at half the gateway's maximum; then two fresh gateways,
+ * rounds; then all but the peer at half the gateway's maximum; then two fresh gateways,
  * with and without their protections. Every child process is stopped before this returns or throws.
  */
 export async function runThroughput(options: ThroughputOptions): Promise<ThroughputRun> {
@@ -69,8 +69,11 @@ export async function runThroughput(options: ThroughputOptions): Promise<Through
       Math.floor(median(runs.get('gateway')?.map((run) => run.requestsPerSecond) ?? []) / 2),
     );
     log(`latency at half of the gateway's maximum: ${halfRate} req/s, paced`);
-    const halfRateRuns = await alternate([gateway.target, upstream.target], options.rounds, (target) =>
-      measure(target, { rate: halfRate, durationSeconds: options.latencyDurationSeconds }),
+    // The bare proxy and yoga alone at the same rate show what forwarding, and GraphQL, add there.
+    const halfRateRuns = await alternate(
+      [gateway.target, upstream.target, limit.target, floor.target],
+      options.rounds,
+      (target) => measure(target, { rate: halfRate, durationSeconds: options.latencyDurationSeconds }),
     );
 
     const peakRss = Object.fromEntries(

@@ -51,6 +51,18 @@ describe('JWKS failures keep the last good key set', () => {
     expect(await viewerStatus(harness, await harness.token('user', { jti: randomUUID() }))).toBe(200);
     expect(harness.logs()).toContain('JWKS fetch failed; keeping the last keys');
   });
+  it('gives up on a JWKS host that never answers after its 5 s timeout, and keeps the keys', async () => {
+    // The upstream agent leaves timing out to each request's own deadline (upstream-agent.ts).
+    const { faults } = harness.identityProvider;
+    faults.add({ route: 'jwks', hang: true, times: Infinity });
+    await sleep(100); // past the cooldown
+    const started = Date.now();
+    expect(await viewerStatus(harness, await unknownKidToken(harness))).toBe(401);
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(4_900);
+    expect(elapsed).toBeLessThan(6_500);
+    expect(await viewerStatus(harness, await harness.token('user', { jti: randomUUID() }))).toBe(200);
+  });
 });
 
 describe('refetching the JWKS for an unknown kid', () => {

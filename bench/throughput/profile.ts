@@ -1,6 +1,8 @@
 // `npm run bench:profile`: the gateway under full load with `node --cpu-prof`, and where its CPU
-// time goes (by package, inclusive, and the hottest functions). Extra gateway environment can be
-// given as NAME=value arguments, e.g. `npm run bench:profile -- AUTH_TOKEN_CACHE_SIZE=0`.
+// time goes (by layer, by package, inclusive, and the hottest functions). Extra gateway environment
+// can be given as NAME=value arguments, e.g. `npm run bench:profile -- AUTH_TOKEN_CACHE_SIZE=0`.
+// `--target floor` or `--target limit` profiles yoga alone or the bare proxy the same way, so the
+// layers of the three can be set side by side.
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +11,15 @@ import { formatSummary, summarizeProfile } from './cpu-profile.js';
 import { pinBenchToRig } from './cpu-layout.js';
 import { runLoad } from './load.js';
 import { loadAverage, memoryMiB } from './proc-stats.js';
-import { assertAnswersRemoval, buildGatewayOnce, startGateway, startUpstream } from './targets.js';
+import {
+  assertAnswersRemoval,
+  buildGatewayOnce,
+  startBareProxy,
+  startGateway,
+  startUpstream,
+  startYogaFloor,
+  type Upstream,
+} from './targets.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -21,6 +31,7 @@ const { values, positionals } = parseArgs({
     keep: { type: 'boolean', default: false },
     /** Another compiled entry point than dist/src/server/main.js, e.g. a build to compare. */
     entry: { type: 'string' },
+    target: { type: 'string', default: 'gateway' },
   },
 });
 const durationSeconds = Number(values.duration);
@@ -34,12 +45,17 @@ const env = Object.fromEntries(
 if (!values['no-build']) buildGatewayOnce();
 pinBenchToRig();
 const directory = mkdtempSync(join(tmpdir(), 'gateway-profile-'));
+const nodeArgs = ['--cpu-prof', `--cpu-prof-dir=${directory}`];
+const starters = {
+  gateway: (upstream: Upstream) =>
+    startGateway(upstream, { env, ...(values.entry ? { entry: values.entry } : {}), nodeArgs }),
+  floor: (upstream: Upstream) => startYogaFloor(upstream, nodeArgs),
+  limit: (upstream: Upstream) => startBareProxy(upstream, nodeArgs),
+};
+const start = starters[values.target as keyof typeof starters] as (typeof starters)['gateway'] | undefined;
+if (!start) throw new Error(`--target must be one of ${Object.keys(starters).join(', ')}`);
 const upstream = await startUpstream();
-const gateway = await startGateway(upstream, {
-  env,
-  ...(values.entry ? { entry: values.entry } : {}),
-  nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${directory}`],
-});
+const gateway = await start(upstream);
 await assertAnswersRemoval(gateway.target, upstream);
 const connections = Number(values.connections);
 await runLoad(gateway.target, { connections, durationSeconds: Number(values.warmup) });
@@ -48,13 +64,15 @@ const memory = memoryMiB(gateway.process.pid);
 await gateway.process.stop();
 await upstream.process.stop();
 
-const [file] = readdirSync(directory).filter((name) => name.endsWith('.cpuprofile'));
-if (!file) throw new Error('the gateway wrote no profile');
+// Node names each thread's profile CPU.<date>.<time>.<pid>.<thread>.<n>; the loader thread that
+// tsx starts in the bench's TypeScript children writes one too. Thread 0 is the server's.
+const [file] = readdirSync(directory).filter((name) => /\.\d+\.0\.\d+\.cpuprofile$/.test(name));
+if (!file) throw new Error(`${values.target} wrote no profile of its main thread`);
 process.stdout.write(
   `${result.requestsPerSecond.toFixed(0)} req/s, p99 ${result.p99.toFixed(2)} ms, ` +
     `${result.cpuMicrosPerRequest?.toFixed(0)} µs CPU/req, peak RSS ${memory.peak.toFixed(1)} MiB, ` +
     `load average ${loadAverage()}${Object.keys(env).length ? `, env ${positionals.join(' ')}` : ''}\n\n` +
-    `${formatSummary(summarizeProfile(join(directory, file), durationSeconds))}\n`,
+    `${formatSummary(summarizeProfile(join(directory, file), durationSeconds), result.responses)}\n`,
 );
 if (values.keep) process.stdout.write(`\nprofile kept: ${join(directory, file)}\n`);
 else rmSync(directory, { recursive: true, force: true });

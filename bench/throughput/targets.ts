@@ -123,7 +123,12 @@ export async function startGateway(
 }
 
 /** A child that calls Graph with the fixed Graph token and reports its URL over IPC. */
-async function startWithGraphToken(upstream: Upstream, name: string, entry: string): Promise<GraphQLTarget> {
+async function startWithGraphToken(
+  upstream: Upstream,
+  name: string,
+  entry: string,
+  nodeArgs: string[],
+): Promise<GraphQLTarget> {
   const child = BenchProcess.start(name, here(entry), {
     env: {
       ...trustUpstream(upstream),
@@ -131,7 +136,7 @@ async function startWithGraphToken(upstream: Upstream, name: string, entry: stri
       BENCH_GRAPH_TOKEN: upstream.ready.graphToken,
       PORT: String(await freePort()),
     },
-    nodeArgs: TSX,
+    nodeArgs: [...nodeArgs, ...TSX],
     ipc: true,
     cpus: cpuLayout.target,
   });
@@ -140,12 +145,12 @@ async function startWithGraphToken(upstream: Upstream, name: string, entry: stri
 }
 
 /** The bare forwarding proxy: the limit. */
-export const startBareProxy = (upstream: Upstream) =>
-  startWithGraphToken(upstream, 'limit', './bare-proxy.ts');
+export const startBareProxy = (upstream: Upstream, nodeArgs: string[] = []) =>
+  startWithGraphToken(upstream, 'limit', './bare-proxy.ts', nodeArgs);
 
 /** graphql-yoga alone with the same mutation: the floor of the fixed stack. */
-export const startYogaFloor = (upstream: Upstream) =>
-  startWithGraphToken(upstream, 'floor', './yoga-floor.ts');
+export const startYogaFloor = (upstream: Upstream, nodeArgs: string[] = []) =>
+  startWithGraphToken(upstream, 'floor', './yoga-floor.ts', nodeArgs);
 
 export async function startApolloPeer(upstream: Upstream): Promise<GraphQLTarget> {
   const child = BenchProcess.start('peer', here('../peers/apollo-gateway.ts'), {

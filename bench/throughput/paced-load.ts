@@ -23,6 +23,29 @@ export interface PacedOptions {
 /** Unmeasured pacing first: the connections are opened then, not during the measured seconds. */
 const SETTLE_SECONDS = 1;
 
+/** How long the last requests of a pace may still take before the target counts as hung. */
+const DRAIN_TIMEOUT_MS = 10_000;
+
+/**
+ * Waits for the requests still pending after a pace. Those requests carry no deadline of their
+ * own (see `runPaced`), so a target that stops answering is caught here: the pool is destroyed,
+ * which fails every request in it, and the run throws.
+ */
+async function drain(pending: Set<Promise<void>>, dispatcher: Agent, target: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new Promise<'hung'>((resolve) => {
+    timer = setTimeout(resolve, DRAIN_TIMEOUT_MS, 'hung');
+  });
+  const outcome = await Promise.race([Promise.all(pending), hung]);
+  clearTimeout(timer);
+  if (outcome !== 'hung') return;
+  const unanswered = pending.size;
+  await dispatcher.destroy();
+  throw new Error(
+    `${target} left ${unanswered} requests unanswered ${DRAIN_TIMEOUT_MS / 1000} s after its run`,
+  );
+}
+
 /**
  * An open-loop load at a steady rate: request i is due at start + i / rate, whatever happened to
  * the ones before, and its latency counts from when it was due (so a stall is not hidden by
@@ -31,10 +54,15 @@ const SETTLE_SECONDS = 1;
  * every second and its percentiles measure that burst's queue, not the added latency.
  */
 export async function runPaced(target: LoadTarget, options: PacedOptions): Promise<LoadResult> {
+  // No header or body timeout per request: each was an undici timer that outlived a few of this
+  // process's scavenges and was promoted, and this process's collections delay every target's
+  // requests. A hung target is caught by `drain` instead.
   const dispatcher = new Agent({
     connections: options.connections,
     connect: { ca: options.ca },
     keepAliveTimeout: 30_000,
+    headersTimeout: 0,
+    bodyTimeout: 0,
   });
   const latencies: number[] = [];
   let non2xx = 0;
@@ -76,7 +104,7 @@ export async function runPaced(target: LoadTarget, options: PacedOptions): Promi
       }
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, start + sent * intervalMs - now - 0.5)));
     }
-    await Promise.all(pending);
+    await drain(pending, dispatcher, target.name);
   }
 
   try {
@@ -101,6 +129,6 @@ export async function runPaced(target: LoadTarget, options: PacedOptions): Promi
       ...cpu(responses),
     };
   } finally {
-    await dispatcher.close();
+    if (!dispatcher.destroyed) await dispatcher.close();
   }
 }

@@ -18,6 +18,7 @@ import {
   startGateway,
   startUpstream,
   startYogaFloor,
+  type GraphQLTarget,
   type Upstream,
 } from './targets.js';
 
@@ -42,32 +43,34 @@ const env = Object.fromEntries(
   }),
 );
 
+const TARGETS = ['gateway', 'floor', 'limit'] as const;
+const targetName = TARGETS.find((name) => name === values.target);
+if (!targetName) throw new Error(`--target must be one of ${TARGETS.join(', ')}`);
+
 if (!values['no-build']) buildGatewayOnce();
 pinBenchToRig();
 const directory = mkdtempSync(join(tmpdir(), 'gateway-profile-'));
 const nodeArgs = ['--cpu-prof', `--cpu-prof-dir=${directory}`];
-const starters = {
+const starters: Record<(typeof TARGETS)[number], (upstream: Upstream) => Promise<GraphQLTarget>> = {
   gateway: (upstream: Upstream) =>
     startGateway(upstream, { env, ...(values.entry ? { entry: values.entry } : {}), nodeArgs }),
   floor: (upstream: Upstream) => startYogaFloor(upstream, nodeArgs),
   limit: (upstream: Upstream) => startBareProxy(upstream, nodeArgs),
 };
-const start = starters[values.target as keyof typeof starters] as (typeof starters)['gateway'] | undefined;
-if (!start) throw new Error(`--target must be one of ${Object.keys(starters).join(', ')}`);
 const upstream = await startUpstream();
-const gateway = await start(upstream);
-await assertAnswersRemoval(gateway.target, upstream);
+const server = await starters[targetName](upstream);
+await assertAnswersRemoval(server.target, upstream);
 const connections = Number(values.connections);
-await runLoad(gateway.target, { connections, durationSeconds: Number(values.warmup) });
-const result = await runLoad(gateway.target, { connections, durationSeconds });
-const memory = memoryMiB(gateway.process.pid);
-await gateway.process.stop();
+await runLoad(server.target, { connections, durationSeconds: Number(values.warmup) });
+const result = await runLoad(server.target, { connections, durationSeconds });
+const memory = memoryMiB(server.process.pid);
+await server.process.stop();
 await upstream.process.stop();
 
 // Node names each thread's profile CPU.<date>.<time>.<pid>.<thread>.<n>; the loader thread that
 // tsx starts in the bench's TypeScript children writes one too. Thread 0 is the server's.
 const [file] = readdirSync(directory).filter((name) => /\.\d+\.0\.\d+\.cpuprofile$/.test(name));
-if (!file) throw new Error(`${values.target} wrote no profile of its main thread`);
+if (!file) throw new Error(`${targetName} wrote no profile of its main thread`);
 process.stdout.write(
   `${result.requestsPerSecond.toFixed(0)} req/s, p99 ${result.p99.toFixed(2)} ms, ` +
     `${result.cpuMicrosPerRequest?.toFixed(0)} µs CPU/req, peak RSS ${memory.peak.toFixed(1)} MiB, ` +

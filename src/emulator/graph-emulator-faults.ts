@@ -12,6 +12,8 @@ export interface GraphFault extends CountedFault {
   retryAfter?: string;
   /** Never answer; the connection stays open until the client aborts or the emulator closes. */
   hang?: boolean;
+  /** Answer 200 with a JSON body of at least this many bytes instead of running the route. */
+  answerBytes?: number;
   delayMs?: number;
 }
 

@@ -220,6 +220,9 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
   ): Promise<GraphResponse | undefined> {
     if (fault.hang) await hangUntilClosed(closing);
     await sleep(fault.delayMs ?? 0, closing);
+    if (fault.answerBytes !== undefined) {
+      return { status: 200, body: { value: [], '@emulator.padding': 'x'.repeat(fault.answerBytes) } };
+    }
     if (fault.status === undefined) return undefined;
     const { code, message } = describeFaultStatus(fault.status);
     return graphError(

@@ -9,6 +9,22 @@ export interface BufferedResponse {
   text: string;
 }
 
+/**
+ * An answer longer than the exchange would hold: the exchange was cut at `maxBytes`, before the
+ * rest of it could fill the process's memory. Its status and headers (Graph's `request-id`) are kept.
+ */
+export class AnswerTooLargeError extends Error {
+  override readonly name = 'AnswerTooLargeError';
+
+  constructor(
+    readonly maxBytes: number,
+    readonly statusCode: number,
+    readonly headers: IncomingHttpHeaders,
+  ) {
+    super(`The upstream answer is longer than ${maxBytes} bytes.`);
+  }
+}
+
 /** What `exchangeBuffered` stops on: an `AbortSignal`, or a deadline that behaves as one. */
 export type ExchangeSignal = Pick<
   AbortSignal,
@@ -20,20 +36,21 @@ export type ExchangeSignal = Pick<
  * gateway are small JSON or nothing, and undici's `request()` wraps every body in a Readable stream
  * (and every exchange in an async resource) that the gateway would only read to its end at once;
  * its dispatch API with a handler of our own costs less per Graph call (BENCHMARKS.md).
- * Rejects with undici's error (its `code` kept) when the exchange fails, and with the signal's
- * reason when the signal aborts it.
+ * Rejects with undici's error (its `code` kept) when the exchange fails, with the signal's reason
+ * when the signal aborts it, and with `AnswerTooLargeError` once the body outgrows `maxBytes`.
  */
 export function exchangeBuffered(
   dispatcher: Dispatcher,
   options: Dispatcher.DispatchOptions,
   signal: ExchangeSignal,
+  maxBytes: number,
 ): Promise<BufferedResponse> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) {
       reject(signal.reason);
       return;
     }
-    const handler = new BufferingHandler(signal, resolve, reject);
+    const handler = new BufferingHandler(signal, maxBytes, resolve, reject);
     try {
       dispatcher.dispatch(options, handler);
     } catch (error) {
@@ -47,9 +64,11 @@ class BufferingHandler implements Dispatcher.DispatchHandler {
   #statusCode = 0;
   #headers: IncomingHttpHeaders = {};
   readonly #chunks: Buffer[] = [];
+  #bytes = 0;
 
   constructor(
     private readonly signal: ExchangeSignal,
+    private readonly maxBytes: number,
     private readonly resolve: (response: BufferedResponse) => void,
     private readonly reject: (error: unknown) => void,
   ) {
@@ -75,7 +94,14 @@ class BufferingHandler implements Dispatcher.DispatchHandler {
     this.#headers = headers;
   }
 
-  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.#bytes += chunk.length;
+    if (this.#bytes > this.maxBytes) {
+      // Dropped at once, and the socket with the rest: nothing more of this answer is read.
+      this.#chunks.length = 0;
+      controller.abort(new AnswerTooLargeError(this.maxBytes, this.#statusCode, this.#headers));
+      return;
+    }
     this.#chunks.push(chunk);
   }
 

@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 import type { Caller } from '../auth/caller.js';
 import { UpstreamError } from '../errors/gateway-errors.js';
-import { exchangeBuffered } from './buffered-exchange.js';
+import { AnswerTooLargeError, exchangeBuffered } from './buffered-exchange.js';
 import { CallDeadline } from './call-deadline.js';
 import type { UpstreamReceipt } from './graph-adapter.js';
 import type { Logger } from '../observability/logger.js';
@@ -69,6 +69,14 @@ interface AttemptContext {
   abort: CallDeadline;
   freshConnection: boolean;
 }
+
+/**
+ * The longest answer a Graph call reads. The largest the gateway asks for, a $batch of 20 pages of
+ * at most 100 items, is a few hundred kilobytes; an answer ten times longer is not Graph answering
+ * this gateway (a wrong `GRAPH_BASE_URL`, something in between), and reading it whole could
+ * exhaust the process's memory well before the call's deadline.
+ */
+export const MAX_GRAPH_ANSWER_BYTES = 4 * 1024 * 1024;
 
 /** Errors worth a second try on a new connection: the socket died under us. */
 const RETRYABLE_NETWORK_ERRORS = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
@@ -184,6 +192,7 @@ export class GraphHttpClient {
           body,
         },
         abort,
+        MAX_GRAPH_ANSWER_BYTES,
       );
       const status = response.statusCode;
       this.options.metrics.upstreamCalls.inc({ operation, status: String(status) });
@@ -206,6 +215,7 @@ export class GraphHttpClient {
       // A caller who went away says nothing about Graph's health; a deadline cut short does.
       const callerLeft = abort.aborted && !abort.expired;
       if (callerLeft) throw error;
+      if (error instanceof AnswerTooLargeError) throw this.answerTooLarge(error, operation, clientRequestId);
       const code = abort.expired ? 'TIMEOUT' : errorCode(error);
       if (code === undefined) throw error;
       this.options.metrics.upstreamCalls.inc({ operation, status: code });
@@ -219,6 +229,21 @@ export class GraphHttpClient {
     } finally {
       if (dispatcher !== this.options.dispatcher) await dispatcher.close().catch(() => undefined);
     }
+  }
+
+  /** Not retried (the same call would answer the same) and not counted against Graph's health. */
+  private answerTooLarge(
+    error: AnswerTooLargeError,
+    operation: string,
+    clientRequestId: string,
+  ): UpstreamError {
+    const upstreamRequestId = headerValue(error.headers['request-id']);
+    this.options.metrics.upstreamCalls.inc({ operation, status: 'ANSWER_TOO_LARGE' });
+    this.options.logger.warn(
+      { operation, status: error.statusCode, maxBytes: error.maxBytes, upstreamRequestId, clientRequestId },
+      'Graph answered with more than a Graph call reads',
+    );
+    return new UpstreamError('UPSTREAM_ERROR', { upstreamRequestId, clientRequestId });
   }
 
   private settle(attempt: Attempt, clientRequestId: string): GraphResponse {

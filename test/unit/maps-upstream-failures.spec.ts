@@ -1,7 +1,12 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Agent } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { AnswerTooLargeError, exchangeBuffered } from '../../src/graph/buffered-exchange.js';
 import { PERSONAS } from '../../src/emulator/personas.js';
 import { RemoveOutboundSharedUserProfilePersonalDataDocument as Remove } from '../generated/graphql.js';
 import { GatewayHarness, errorCodes } from '../support/gateway-harness.js';
+import { MAX_GRAPH_ANSWER_BYTES } from '../../src/graph/graph-http-client.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const REMOVAL = /removePersonalData$/;
@@ -105,6 +110,25 @@ describe('upstream failures of removeOutboundSharedUserProfilePersonalData', () 
     },
   );
 
+  it('answers UPSTREAM_ERROR, without a retry, when Graph’s answer is longer than a Graph call reads', async () => {
+    harness.graph.faults.add({ pathPattern: REMOVAL, answerBytes: MAX_GRAPH_ANSWER_BYTES + 1, times: 1 });
+    const response = await remove();
+    expect(errorCodes(response)).toEqual(['UPSTREAM_ERROR']);
+    expectUpstreamIds(response);
+    expect(harness.graph.requests).toHaveLength(1);
+    expect(harness.logEntries().map((entry) => entry.msg)).toContain(
+      'Graph answered with more than a Graph call reads',
+    );
+    expect((await remove()).body.errors).toBeUndefined();
+  });
+
+  it('reads an answer just short of that length', async () => {
+    harness.graph.faults.add({ pathPattern: REMOVAL, answerBytes: MAX_GRAPH_ANSWER_BYTES - 1_000, times: 1 });
+    const response = await remove();
+    expect(response.body.errors).toBeUndefined();
+    expect(harness.graph.requests).toHaveLength(1);
+  });
+
   it('answers UPSTREAM_UNAVAILABLE when Graph keeps answering 503', async () => {
     harness.graph.faults.add({ pathPattern: REMOVAL, status: 503, times: Infinity });
     const response = await remove();
@@ -162,6 +186,44 @@ describe('unreachable upstreams', () => {
       expect(harness.graph.requests).toHaveLength(0);
     } finally {
       await harness.close();
+    }
+  });
+});
+
+describe('an upstream answer without end', () => {
+  it('is given up at the length limit, and its connection closed, long before any deadline', async () => {
+    let connectionClosed!: () => void;
+    const closed = new Promise<void>((resolve) => {
+      connectionClosed = resolve;
+    });
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    const server = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'request-id': 'endless' });
+      const pump = () => {
+        while (response.write(chunk));
+      };
+      response.on('drain', pump);
+      response.on('close', connectionClosed);
+      pump();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const agent = new Agent();
+    try {
+      const { port } = server.address() as AddressInfo;
+      const outcome = await exchangeBuffered(
+        agent,
+        { origin: `http://127.0.0.1:${port}`, path: '/', method: 'GET' },
+        new AbortController().signal,
+        1024 * 1024,
+      ).catch((error: unknown) => error);
+      expect(outcome).toBeInstanceOf(AnswerTooLargeError);
+      expect((outcome as AnswerTooLargeError).statusCode).toBe(200);
+      expect((outcome as AnswerTooLargeError).headers['request-id']).toBe('endless');
+      await closed;
+    } finally {
+      await agent.close();
+      server.closeAllConnections();
+      server.close();
     }
   });
 });

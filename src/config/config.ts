@@ -66,6 +66,8 @@ export interface GatewayConfig {
     introspection: boolean;
     maxBodyBytes: number;
     shutdownGraceMs: number;
+    /** How long an idle client connection is kept open for its next request. */
+    keepAliveTimeoutMs: number;
   };
   logLevel: LogLevel;
   /** PEM of extra trust anchors for upstream TLS, besides Node's own (embedded mode only). */
@@ -164,6 +166,7 @@ const envSchema = z.object({
   INTROSPECTION: bool.default(true),
   MAX_BODY_BYTES: positiveInt.default(1_048_576),
   SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: positiveInt.default(65_000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
@@ -245,6 +248,7 @@ export function loadConfig(env: Env): GatewayConfig {
       introspection: e.INTROSPECTION,
       maxBodyBytes: e.MAX_BODY_BYTES,
       shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+      keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
     },
     logLevel: e.LOG_LEVEL,
     upstreamCa: undefined,

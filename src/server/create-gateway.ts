@@ -168,6 +168,10 @@ export function createGateway(options: GatewayOptions): Gateway {
   });
 
   const server = createServer(yoga);
+  // Longer than the idle timeout of the load balancers a gateway sits behind (AWS's ALB and nginx:
+  // 60 s). With Node's 5 s, the gateway would close connections the balancer is about to reuse,
+  // and the balancer would answer those requests with 502s of its own.
+  server.keepAliveTimeout = config.http.keepAliveTimeoutMs;
   let closing: Promise<void> | undefined;
 
   return {
@@ -190,6 +194,9 @@ export function createGateway(options: GatewayOptions): Gateway {
         // (or at once, with an error we ignore, when the server never listened).
         const drained = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
+        // A connection whose last request ends while draining is closed when it ends, instead of
+        // idling for the keep-alive timeout (0 would mean no timeout at all).
+        server.keepAliveTimeout = 1;
         const grace = setTimeout(() => server.closeAllConnections(), config.http.shutdownGraceMs);
         await drained;
         clearTimeout(grace);

@@ -136,7 +136,11 @@ describe('the production entry point against emulated HTTPS services', () => {
     const response = await inFlight;
     expect(response.status).toBe(200);
     expect(((await response.json()) as { errors?: unknown }).errors).toBeUndefined();
+    // Its connection, kept alive by the client, is closed once the answer is out: no waiting for
+    // the keep-alive timeout or the shutdown grace.
+    const answered = Date.now();
     expect(await gateway.exited()).toBe(0);
+    expect(Date.now() - answered).toBeLessThan(2_000);
   });
 });
 

@@ -55,6 +55,7 @@ describe('configuration', () => {
       introspection: true,
       maxBodyBytes: 1_048_576,
       corsOrigins: [],
+      keepAliveTimeoutMs: 65_000,
     });
     expect(config.host).toBe('0.0.0.0');
     expect(config.port).toBe(4000);

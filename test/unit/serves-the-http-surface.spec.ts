@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PERSONAS } from '../../src/emulator/personas.js';
 import { GatewayHarness, errorCodes } from '../support/gateway-harness.js';
@@ -173,6 +175,34 @@ describe('readiness when the authority refuses', () => {
       expect(response.status).toBe(503);
       expect(await response.json()).toMatchObject({ waitingFor: expect.arrayContaining(['token-endpoint']) });
     } finally {
+      await harness.close();
+    }
+  });
+});
+
+describe('idle client connections', () => {
+  it('are kept for HTTP_KEEP_ALIVE_TIMEOUT_MS, then closed', async () => {
+    const harness = await GatewayHarness.start({ env: { PORT: '0', HTTP_KEEP_ALIVE_TIMEOUT_MS: '1500' } });
+    const socket = connect(Number(new URL(await harness.gateway.listen()).port), '127.0.0.1');
+    try {
+      let received = '';
+      socket.setEncoding('utf8').on('data', (text: string) => (received += text));
+      const closed = once(socket, 'close');
+      const health = async () => {
+        const before = received.length;
+        socket.write('GET /health HTTP/1.1\r\nHost: gateway\r\n\r\n');
+        while (!received.slice(before).includes('\r\n\r\n')) await new Promise((r) => setTimeout(r, 10));
+        return received.slice(before);
+      };
+      expect(await health()).toMatch(/^HTTP\/1\.1 200 .*\r\nKeep-Alive: timeout=1\r\n/s);
+      // Idle for most of the timeout, the connection still carries the next request.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(await health()).toMatch(/^HTTP\/1\.1 200 /);
+      const idleSince = Date.now();
+      await closed;
+      expect(Date.now() - idleSince).toBeGreaterThanOrEqual(1_400);
+    } finally {
+      socket.destroy();
       await harness.close();
     }
   });

@@ -54,6 +54,14 @@ describe('upstream failures of removeOutboundSharedUserProfilePersonalData', () 
     expect(harness.graph.requests).toHaveLength(2);
   });
 
+  it('ignores a Retry-After that is neither seconds nor an HTTP date, and backs off instead', async () => {
+    // JavaScript's Date.parse alone reads this as a day in 2099: a wait far beyond the deadline.
+    harness.graph.faults.add({ pathPattern: REMOVAL, status: 429, retryAfter: 'Dec 25 2099', times: 1 });
+    const response = await remove();
+    expect(response.body.errors).toBeUndefined();
+    expect(harness.graph.requests).toHaveLength(2);
+  });
+
   it.each([503, 504])('retries a transient %i with backoff when no Retry-After is given', async (status) => {
     harness.graph.faults.add({ pathPattern: REMOVAL, status, times: 2 });
     const response = await remove();

@@ -16,6 +16,7 @@ import { type GatewayMetrics, createMetrics } from '../observability/metrics.js'
 import type { GatewayContext } from '../schema/builder.js';
 import { CursorCodec, deriveCursorKey } from '../schema/connection-cursors.js';
 import { schema } from '../schema/index.js';
+import { answerClientError } from './client-errors.js';
 import { combineHttpHooks } from './combine-http-hooks.js';
 import { createContextFactory } from './context.js';
 import { createHardening } from './hardening.js';
@@ -172,6 +173,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   // 60 s). With Node's 5 s, the gateway would close connections the balancer is about to reuse,
   // and the balancer would answer those requests with 502s of its own.
   server.keepAliveTimeout = config.http.keepAliveTimeoutMs;
+  server.on('clientError', answerClientError);
   let closing: Promise<void> | undefined;
 
   return {

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PERSONAS } from '../../src/emulator/personas.js';
 import { GatewayHarness } from '../support/gateway-harness.js';
@@ -107,6 +108,32 @@ describe('hostile HTTP requests (defaults, over a socket)', () => {
       headers: { accept: 'application/json', ...headers },
     });
     expect(response.status).toBe(status);
+    expectNothingUpstream();
+  });
+
+  /** Sends raw bytes and reads everything the gateway answers until it closes the connection. */
+  async function sendRaw(bytes: string): Promise<string> {
+    const socket = connect(Number(new URL(base).port), '127.0.0.1');
+    let received = '';
+    socket.setEncoding('latin1').on('data', (text: string) => (received += text));
+    socket.on('error', () => undefined);
+    socket.write(bytes);
+    await new Promise((resolve) => socket.once('close', resolve));
+    return received;
+  }
+
+  it.each([
+    ['a request line that does not parse', 'NOT HTTP AT ALL\r\n\r\n', '400 Bad Request'],
+    [
+      'headers over Node’s 16 KiB',
+      `GET /health HTTP/1.1\r\nHost: gateway\r\nX-Pad: ${'x'.repeat(20_000)}\r\n\r\n`,
+      '431 Request Header Fields Too Large',
+    ],
+  ])('answers %s with the security headers and closes', async (_name, bytes, status) => {
+    const answer = await sendRaw(bytes);
+    expect(answer.startsWith(`HTTP/1.1 ${status}\r\n`)).toBe(true);
+    expect(answer.toLowerCase()).toContain('\r\nx-content-type-options: nosniff\r\n');
+    expect(answer.toLowerCase()).toContain('\r\nconnection: close\r\n');
     expectNothingUpstream();
   });
 });

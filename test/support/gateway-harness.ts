@@ -137,7 +137,8 @@ export class GatewayHarness {
     await this.until(() => this.gateway.readiness.waitingFor().length === 0, timeoutMs);
   }
 
-  private async until(condition: () => boolean, timeoutMs: number): Promise<void> {
+  /** Polls `condition` until it holds; throws, naming what readiness still waits for, after `timeoutMs`. */
+  async until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!condition()) {
       if (Date.now() > deadline) throw new Error(`gateway not ready: ${this.gateway.readiness.waitingFor()}`);

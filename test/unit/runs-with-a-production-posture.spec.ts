@@ -105,3 +105,15 @@ describe('development (no NODE_ENV), introspection on', () => {
     expect(await messages(harness, query)).toMatch(/Did you mean "\w+"\?/);
   });
 });
+
+describe('development (no NODE_ENV), INTROSPECTION=false', () => {
+  let harness: GatewayHarness;
+  beforeAll(async () => {
+    harness = await GatewayHarness.start({ env: { INTROSPECTION: 'false' } });
+  });
+  afterAll(() => harness.close());
+
+  it.each(MISSPELLED)('masks the suggestions for %s: introspection off is enough', async (query) => {
+    expect(await messages(harness, query)).not.toMatch(/Did you mean/);
+  });
+});

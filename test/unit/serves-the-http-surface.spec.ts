@@ -180,6 +180,37 @@ describe('readiness when the authority refuses', () => {
   });
 });
 
+describe('readiness, dependency by dependency and at shutdown', () => {
+  it('stays 503 while the JWKS alone has not answered', async () => {
+    const harness = await GatewayHarness.start({
+      env: { AUTH_JWKS_URI: 'https://127.0.0.1:9/discovery/v2.0/keys' },
+      readiness: 'skip',
+    });
+    try {
+      await harness.until(() => !harness.gateway.readiness.waitingFor().includes('token-endpoint'));
+      const response = await harness.fetch('/readiness');
+      expect(response.status).toBe(503);
+      expect(await response.json()).toMatchObject({ status: 'not ready', waitingFor: ['jwks'] });
+    } finally {
+      await harness.close();
+    }
+  });
+
+  it('turns 503 as soon as shutdown begins', async () => {
+    const harness = await GatewayHarness.start();
+    expect((await harness.fetch('/readiness')).status).toBe(200);
+    const closing = harness.gateway.close();
+    try {
+      const response = await harness.fetch('/readiness');
+      expect(response.status).toBe(503);
+      expect(await response.json()).toMatchObject({ status: 'not ready', waitingFor: [] });
+    } finally {
+      await closing;
+      await harness.close();
+    }
+  });
+});
+
 describe('idle client connections', () => {
   it('are kept for HTTP_KEEP_ALIVE_TIMEOUT_MS, then closed', async () => {
     const harness = await GatewayHarness.start({ env: { PORT: '0', HTTP_KEEP_ALIVE_TIMEOUT_MS: '1500' } });

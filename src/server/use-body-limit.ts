@@ -6,10 +6,14 @@ import type { Plugin } from 'graphql-yoga';
  */
 export function useBodyLimit(maxBytes: number): Plugin {
   const tooLarge = () =>
-    new Response(JSON.stringify({ errors: [{ message: `Request body exceeds ${maxBytes} bytes.` }] }), {
-      status: 413,
-      headers: { 'content-type': 'application/json; charset=utf-8' },
-    });
+    Response.json(
+      {
+        errors: [
+          { message: `Request body exceeds ${maxBytes} bytes.`, extensions: { code: 'BAD_USER_INPUT' } },
+        ],
+      },
+      { status: 413 },
+    );
   return {
     onRequest({ request, endResponse }) {
       const declared = Number(request.headers.get('content-length') ?? 0);

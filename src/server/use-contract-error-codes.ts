@@ -6,9 +6,10 @@ const REQUEST_ERROR_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION
 
 /**
  * The contract knows one code for a request that is wrong as written: `BAD_USER_INPUT`. graphql-js
- * and yoga label such errors with their own codes, or none at all (a variable of the wrong type).
- * Field errors (with a `path`) and errors that already carry a code or another HTTP status (401,
- * 403, 405, 413, 429) are left as they are.
+ * and yoga label such errors with their own codes, or none at all: a variable of the wrong type,
+ * a missing CSRF header (403), a content type or `Accept` yoga does not serve (415, 406). Each
+ * keeps its HTTP status and gets that code. Field errors (with a `path`) and errors that already
+ * carry one of the contract's codes (401, 405, 429, masked errors) are left as they are.
  */
 export function useContractErrorCodes(): Plugin {
   return {
@@ -25,8 +26,7 @@ export function useContractErrorCodes(): Plugin {
 
 function isRequestError(error: GraphQLError): boolean {
   if (error.path) return false;
-  const { code, http } = error.extensions as { code?: unknown; http?: { status?: number } };
-  if (http?.status !== undefined && http.status !== 400) return false;
+  const { code } = error.extensions as { code?: unknown };
   return code === undefined || REQUEST_ERROR_CODES.has(String(code));
 }
 

@@ -104,11 +104,18 @@ describe('HTTP surface', () => {
     },
   );
 
-  it('refuses a GET query without the CSRF header', async () => {
+  /** The contract's codes of an answer that is not a GraphQL result with `data`. */
+  const codesOf = async (response: Response) =>
+    ((await response.json()) as { errors: Array<{ extensions?: { code?: string } }> }).errors.map(
+      (error) => error.extensions?.code,
+    );
+
+  it('refuses a GET query without the CSRF header, with BAD_USER_INPUT', async () => {
     const response = await harness.fetch('/graphql?query=%7B__typename%7D', {
       headers: { accept: 'application/json' },
     });
     expect(response.status).toBe(403);
+    expect(await codesOf(response)).toEqual(['BAD_USER_INPUT']);
   });
 
   it('answers 413 to a body over MAX_BODY_BYTES, declared or streamed', async () => {
@@ -119,6 +126,7 @@ describe('HTTP surface', () => {
       body: big,
     });
     expect(declared.status).toBe(413);
+    expect(await codesOf(declared)).toEqual(['BAD_USER_INPUT']);
 
     const streamed = await harness.fetch('/graphql', {
       method: 'POST',
@@ -127,6 +135,7 @@ describe('HTTP surface', () => {
       duplex: 'half',
     } as RequestInit);
     expect(streamed.status).toBe(413);
+    expect(await codesOf(streamed)).toEqual(['BAD_USER_INPUT']);
   });
 
   it('refuses operation batching (a JSON array)', async () => {

@@ -7,9 +7,9 @@ const REQUEST_ERROR_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION
 /**
  * The contract knows one code for a request that is wrong as written: `BAD_USER_INPUT`. graphql-js
  * and yoga label such errors with their own codes, or none at all: a variable of the wrong type,
- * a missing CSRF header (403), a content type or `Accept` yoga does not serve (415, 406). Each
- * keeps its HTTP status and gets that code. Field errors (with a `path`) and errors that already
- * carry one of the contract's codes (401, 405, 429, masked errors) are left as they are.
+ * a missing CSRF header (403). Each keeps its HTTP status and gets that code. Field errors (with a
+ * `path`) and errors that already carry one of the contract's codes (401, 405, 429) are left as
+ * they are.
  */
 export function useContractErrorCodes(): Plugin {
   return {

@@ -26,7 +26,13 @@ export function useContractErrorCodes(): Plugin {
 
 function isRequestError(error: GraphQLError): boolean {
   if (error.path) return false;
-  const { code } = error.extensions as { code?: unknown };
+  const { code, http, unexpected } = error.extensions as {
+    code?: unknown;
+    http?: { status?: number };
+    unexpected?: boolean;
+  };
+  // The gateway's own failures are not the request's fault, whatever code they lack.
+  if (unexpected === true || (http?.status ?? 0) >= 500) return false;
   return code === undefined || REQUEST_ERROR_CODES.has(String(code));
 }
 

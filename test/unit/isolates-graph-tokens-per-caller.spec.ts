@@ -52,4 +52,25 @@ describe('Graph tokens are never shared between callers', () => {
     expect(response.body.errors).toBeUndefined();
     expect(harness.identityProvider.stats.tokenRequests.on_behalf_of - before).toBe(1);
   });
+
+  it('exchanges again five minutes before the Graph token expires, not at its expiry', async () => {
+    // The on-behalf-of token lives no longer than the user's: 303 s, so it is kept 1 to 3 s (whole
+    // seconds on the way: the user's `exp`, the authority's `expires_in`).
+    const shortLived = await harness.token('user', {
+      uti: 'short-session',
+      exp: Math.floor(Date.now() / 1000) + 303,
+    });
+    const exchanges = () => harness.identityProvider.stats.tokenRequests.on_behalf_of;
+    const before = exchanges();
+    const remove = async () => {
+      const response = await harness.execute(Remove, { userId: PERSONAS.user.objectId }, shortLived);
+      expect(response.body.errors).toBeUndefined();
+    };
+    await remove();
+    await remove();
+    expect(exchanges() - before).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 3_500));
+    await remove();
+    expect(exchanges() - before).toBe(2);
+  });
 });

@@ -99,6 +99,13 @@ describe('bearer token verification', () => {
     expect(response.body.data?.viewer.kind).toBe('USER');
   });
 
+  it('accepts a token that becomes valid within the 60 s skew', async () => {
+    const token = await harness.token('user', { nbf: now() + 30, iat: now() });
+    const response = await harness.execute(ViewerDocument, {}, token);
+    expect(response.status).toBe(200);
+    expect(response.body.data?.viewer.kind).toBe('USER');
+  });
+
   it('refuses a token that is not valid yet beyond the skew', async () => {
     await expectRefused(await harness.token('user', { nbf: now() + 120, iat: now() }));
   });

@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { SECURITY_HEADERS } from './use-security-headers.js';
 
 /** What Node answers to a request its HTTP parser refuses, by the parser's error code. */
 const STATUS_LINES: Readonly<Record<string, string>> = {
@@ -7,10 +8,10 @@ const STATUS_LINES: Readonly<Record<string, string>> = {
   ERR_HTTP_REQUEST_TIMEOUT: '408 Request Timeout',
 };
 
-// Written as raw bytes, before yoga ever sees a request: so the security headers are repeated here.
-const HEADERS =
-  'Connection: close\r\nContent-Length: 0\r\nX-Content-Type-Options: nosniff\r\n' +
-  "Cache-Control: no-store\r\nContent-Security-Policy: default-src 'none'; frame-ancestors 'none'\r\n\r\n";
+// Written as raw bytes, before yoga ever sees a request, so the security headers are added here.
+const HEADERS = `Connection: close\r\nContent-Length: 0\r\n${Object.entries(SECURITY_HEADERS)
+  .map(([name, value]) => `${name}: ${value}\r\n`)
+  .join('')}\r\n`;
 
 /**
  * `clientError` for the gateway's server: Node's own answer to a request that does not parse (400),

@@ -2,6 +2,18 @@ import type { Plugin } from 'graphql-yoga';
 import type { GatewayPluginContext, NodeServerContext } from './server-context.js';
 
 /**
+ * What every response says about itself: `cache-control` unless the answer set its own, and the
+ * content security policy on everything but HTML (GraphiQL's page).
+ */
+export const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'cache-control': 'no-store',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+} as const;
+
+/**
  * Headers every response carries, whatever produced it (GraphQL, probes, metrics, errors, 404).
  * Responses hold personal data and are never meant to be cached, framed or sniffed. The strict
  * content security policy is left off HTML, i.e. GraphiQL, whose page loads its scripts from a CDN.
@@ -22,12 +34,12 @@ export function useSecurityHeaders(): Plugin<GatewayPluginContext, NodeServerCon
       const set = onOutgoing
         ? (name: string, value: string) => void outgoing.setHeader(name, value)
         : (name: string, value: string) => headers.set(name, value);
-      set('x-content-type-options', 'nosniff');
-      set('referrer-policy', 'no-referrer');
-      set('x-frame-options', 'DENY');
-      if (!headers.has('cache-control')) set('cache-control', 'no-store');
+      set('x-content-type-options', SECURITY_HEADERS['x-content-type-options']);
+      set('referrer-policy', SECURITY_HEADERS['referrer-policy']);
+      set('x-frame-options', SECURITY_HEADERS['x-frame-options']);
+      if (!headers.has('cache-control')) set('cache-control', SECURITY_HEADERS['cache-control']);
       if (!headers.get('content-type')?.startsWith('text/html')) {
-        set('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+        set('content-security-policy', SECURITY_HEADERS['content-security-policy']);
       }
     },
   };

@@ -133,6 +133,10 @@ describe('hostile HTTP requests (defaults, over a socket)', () => {
     const answer = await sendRaw(bytes);
     expect(answer.startsWith(`HTTP/1.1 ${status}\r\n`)).toBe(true);
     expect(answer.toLowerCase()).toContain('\r\nx-content-type-options: nosniff\r\n');
+    expect(answer.toLowerCase()).toContain('\r\nx-frame-options: deny\r\n');
+    expect(answer.toLowerCase()).toContain('\r\nreferrer-policy: no-referrer\r\n');
+    expect(answer.toLowerCase()).toContain('\r\ncache-control: no-store\r\n');
+    expect(answer).toContain("\r\ncontent-security-policy: default-src 'none'; frame-ancestors 'none'\r\n");
     expect(answer.toLowerCase()).toContain('\r\nconnection: close\r\n');
     expectNothingUpstream();
   });

@@ -61,6 +61,7 @@ export interface GatewayConfig {
     maxMutationFields: number;
   };
   http: {
+    /** Exact origins, origins with any port (`http://localhost:*`), or `*`. */
     corsOrigins: string[];
     graphiql: boolean;
     introspection: boolean;
@@ -158,8 +159,8 @@ const envSchema = z.object({
   MAX_MUTATION_FIELDS: positiveInt.default(1),
   CORS_ORIGINS: list
     .refine(
-      (origins) => origins.every((origin) => origin === '*' || isOrigin(origin)),
-      'must list origins such as https://app.example.com (scheme, host and port only), or *',
+      (origins) => origins.every((origin) => origin === '*' || isOrigin(origin.replace(/:\*$/, ''))),
+      'must list origins such as https://app.example.com or http://localhost:* (scheme, host and port or any port), or *',
     )
     .optional(),
   GRAPHIQL: bool.default(true),
@@ -171,10 +172,17 @@ const envSchema = z.object({
 });
 
 /**
- * Reads the configured (non-embedded) mode from the environment. Every missing or invalid
- * variable is reported at once, so an operator fixes them in one round.
+ * Browser origins the embedded mode allows when `CORS_ORIGINS` is not set: a frontend's dev server
+ * on this machine, whatever its port, works on the first try.
  */
-export function loadConfig(env: Env): GatewayConfig {
+export const EMBEDDED_CORS_ORIGINS = ['http://localhost:*', 'http://127.0.0.1:*'] as const;
+
+/**
+ * Reads the configuration from the environment. Every missing or invalid variable is reported at
+ * once, so an operator fixes them in one round. `mode` is `embedded` when the caller has pointed
+ * the environment at in-process emulators (see `wantsEmbeddedMode`); its defaults differ.
+ */
+export function loadConfig(env: Env, mode: GatewayConfig['mode'] = 'configured'): GatewayConfig {
   const present = Object.fromEntries(
     Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
   );
@@ -192,7 +200,7 @@ export function loadConfig(env: Env): GatewayConfig {
   const production = e.NODE_ENV === 'production';
   const authorityHost = withoutTrailingSlash(e.AZURE_AUTHORITY_HOST ?? 'https://login.microsoftonline.com');
   return {
-    mode: 'configured',
+    mode,
     production,
     port: e.PORT,
     host: e.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
@@ -243,7 +251,7 @@ export function loadConfig(env: Env): GatewayConfig {
       maxMutationFields: e.MAX_MUTATION_FIELDS,
     },
     http: {
-      corsOrigins: e.CORS_ORIGINS ?? [],
+      corsOrigins: e.CORS_ORIGINS ?? (mode === 'embedded' ? [...EMBEDDED_CORS_ORIGINS] : []),
       graphiql: e.GRAPHIQL,
       introspection: e.INTROSPECTION,
       maxBodyBytes: e.MAX_BODY_BYTES,

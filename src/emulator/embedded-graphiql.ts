@@ -1,46 +1,13 @@
 import type { GraphiQLOptions, Plugin } from 'graphql-yoga';
 import type { EmbeddedServices } from './embedded-services.js';
-import { administratorExamples } from './graphiql-examples.js';
+import { graphiqlExamples } from './graphiql-examples.js';
 import { PERSONAS, type PersonaName } from './personas.js';
 
-const DEMO_PERSONA: PersonaName = 'user';
-
-function demoOperation(): string {
-  const persona = PERSONAS[DEMO_PERSONA];
-  return `# Signed in as the demo persona "${DEMO_PERSONA}" (${persona.displayName}): ${persona.description}
-# Press the run button: the gateway verifies the token, exchanges it on-behalf-of the user,
-# and asks the emulated Microsoft Graph to remove the data this user shares with other tenants.
-# Other personas' tokens: GET /dev/personas (admin, reader, app).
-
-# 1 upstream call.
-mutation RemoveMySharedProfileData {
-  removeOutboundSharedUserProfilePersonalData(userId: "${persona.objectId}") {
-    userId
-    tenantId
-    requestedAt
-    upstreamRequestId
-  }
-}
-
-# 0 upstream calls: the gateway answers from the verified token.
-query WhoAmI {
-  viewer { kind userId tenantId scopes roles }
-}
-
-# 2 upstream calls (the profile, then its tenants): any of the four scopes reads one's own.
-query MySharedProfile {
-  outboundSharedUserProfile(userId: "${persona.objectId}") {
-    userId
-    tenants(first: 10) { edges { node { tenantId } } pageInfo { hasNextPage endCursor } }
-  }
-}
-`;
-}
-
 /**
- * What the zero-configuration start adds to the gateway: GraphiQL opened as a demo persona with
- * the mutation ready to run, and `GET /dev/personas` listing fresh tokens for every persona. Only
- * ever wired in the embedded mode, whose identity provider lives and dies with the process.
+ * What the zero-configuration start adds to the gateway: GraphiQL opened on the demo user's removal,
+ * one tab per example, each with its persona's `Authorization` header (fresh tokens on every page
+ * load), and `GET /dev/personas` listing fresh tokens for every persona. Only ever wired in the
+ * embedded mode, whose identity provider lives and dies with the process.
  */
 export function embeddedGatewayExtras(services: EmbeddedServices): {
   graphiql: () => Promise<GraphiQLOptions>;
@@ -48,18 +15,22 @@ export function embeddedGatewayExtras(services: EmbeddedServices): {
 } {
   return {
     graphiql: async () => {
-      const bearer = async (persona: PersonaName) =>
-        JSON.stringify({ Authorization: `Bearer ${await services.personaToken(persona)}` }, null, 2);
-      const headers = await bearer(DEMO_PERSONA);
+      const examples = graphiqlExamples();
+      const personas = [...new Set(examples.map((example) => example.persona))];
+      const tokens = new Map(
+        await Promise.all(
+          personas.map(async (persona) => [persona, await services.personaToken(persona)] as const),
+        ),
+      );
+      const headers = (persona: PersonaName) =>
+        JSON.stringify({ Authorization: `Bearer ${tokens.get(persona)}` }, null, 2);
+      const tabs = examples.map((example) => ({ query: example.query, headers: headers(example.persona) }));
       return {
         title: 'Shared profile gateway (embedded demo)',
-        defaultQuery: demoOperation(),
-        headers,
-        // A second tab signed in as the administrator, for the listings and the inbound actions.
-        defaultTabs: [
-          { query: demoOperation(), headers },
-          { query: administratorExamples(), headers: await bearer('admin') },
-        ],
+        // New tabs (the + button) are signed in as the demo user.
+        headers: tabs[0]?.headers,
+        defaultTabs: tabs,
+        defaultEditorToolsVisibility: 'headers',
         shouldPersistHeaders: false,
       };
     },

@@ -1,44 +1,119 @@
 import { createDemoData } from './graph-emulator-data.js';
-import { PERSONAS } from './personas.js';
+import { PERSONAS, type PersonaName } from './personas.js';
+
+/** One GraphiQL tab: operations run as one persona. */
+export interface GraphiQLExample {
+  persona: PersonaName;
+  /** Operations, each after comment lines whose last states its upstream calls. */
+  query: string;
+}
+
+function signedInAs(persona: PersonaName): string {
+  const { displayName, description } = PERSONAS[persona];
+  return `# Signed in as the demo persona "${persona}" (${displayName}):
+# ${description}
+# The Authorization header below holds this persona's token. Press the run button;
+# where a tab holds several operations, pick one (or put the cursor in it: Ctrl+Enter).`;
+}
 
 /**
- * The administrator's GraphiQL tab: every read, the paging, and the inbound actions, each ready to
- * run as the `admin` persona against the demo directory.
+ * The embedded mode's GraphiQL tabs: the demo user's own removal alone in the first, so that the
+ * run button runs it, then one tab per persona with every other operation of the API that the
+ * persona may run against the demo directory. A tab's title is its first operation's name, kept
+ * short so that every tab fits the tab bar.
  */
-export function administratorExamples(): string {
-  const admin = PERSONAS.admin;
-  const user = PERSONAS.user;
-  const guest = createDemoData().inbound[0];
-  if (!guest) throw new Error('The demo directory has no inbound profile.');
-  return `# Signed in as the demo persona "admin" (${admin.displayName}): ${admin.description}
-# Pick an operation with the run button. To page on, copy pageInfo.endCursor into \`after\`.
+export function graphiqlExamples(): GraphiQLExample[] {
+  const data = createDemoData();
+  const user = PERSONAS.user.objectId;
+  const [firstTenant] = data.outbound.find((profile) => profile.userId === user)?.tenantIds ?? [];
+  const [guest, secondGuest, thirdGuest] = data.inbound;
+  const outboundIds = data.outbound.slice(2, 5).map((profile) => `"${profile.userId}"`);
+  if (!firstTenant || !guest || !secondGuest || !thirdGuest || outboundIds.length < 3) {
+    throw new Error('The demo directory lacks the profiles the examples use.');
+  }
+  const inboundIds = [guest, secondGuest, thirdGuest].map((profile) => `"${profile.userId}"`);
+  return [
+    {
+      persona: 'user',
+      query: `${signedInAs('user')}
 
-# 1 upstream call: Graph is asked for $top=5.
-query OutboundProfiles {
+# The gateway verifies the token, exchanges it on behalf of the user, and asks (emulated)
+# Microsoft Graph to remove the data this user shares with other tenants.
+# 1 upstream call.
+mutation RemoveMySharedProfileData {
+  removeOutboundSharedUserProfilePersonalData(userId: "${user}") {
+    userId
+    tenantId
+    requestedAt
+    upstreamRequestId
+  }
+}
+`,
+    },
+    {
+      persona: 'user',
+      query: `${signedInAs('user')}
+
+# The gateway answers from the verified token.
+# 0 upstream calls.
+query WhoAmI {
+  viewer { kind userId tenantId scopes roles }
+}
+
+# Any of the four scopes reads one's own profile: the profile, then its tenants.
+# 2 upstream calls.
+query MySharedProfile {
+  outboundSharedUserProfile(userId: "${user}") {
+    userId
+    tenants(first: 10) { edges { node { tenantId } } pageInfo { hasNextPage endCursor } }
+  }
+}
+
+# Removes only what is shared with one tenant.
+# 1 upstream call.
+mutation RemoveMyDataForOneTenant {
+  removeOutboundSharedUserProfilePersonalData(userId: "${user}", tenantId: "${firstTenant}") {
+    userId
+    tenantId
+    requestedAt
+    upstreamRequestId
+  }
+}
+`,
+    },
+    {
+      persona: 'admin',
+      query: `${signedInAs('admin')}
+
+# Graph is asked for $top=5. To page on, copy pageInfo.endCursor into \`after\`.
+# 1 upstream call.
+query AdminListsProfiles {
   outboundSharedUserProfiles(first: 5) {
     edges { cursor node { userId } }
     pageInfo { hasNextPage endCursor }
   }
 }
 
-# 11 upstream calls: 1 for the page, then 1 per profile for its tenants, 8 at a time (not one by one).
-query OutboundProfilesWithTenants {
+# 1 for the page, then 1 per profile for its tenants, 8 at a time (not one by one).
+# 11 upstream calls.
+query AdminListsProfilesWithTenants {
   outboundSharedUserProfiles(first: 10) {
     edges { node { userId tenants(first: 5) { edges { node { tenantId } } } } }
     pageInfo { hasNextPage endCursor }
   }
 }
 
-# 2 upstream calls: the profile, then its tenants. An id Graph does not know answers null.
-query OneOutboundProfile {
-  outboundSharedUserProfile(userId: "${user.objectId}") {
+# The profile, then its tenants. An id Graph does not know answers null.
+# 2 upstream calls.
+query AdminReadsOneOutboundProfile {
+  outboundSharedUserProfile(userId: "${user}") {
     userId
     tenants(first: 20) { edges { node { tenantId } } pageInfo { hasNextPage endCursor } }
   }
 }
 
 # 1 upstream call.
-query InboundProfiles {
+query AdminListsInboundProfiles {
   inboundSharedUserProfiles(first: 5) {
     edges { node { userId displayName homeTenantId userPrincipalName } }
     pageInfo { hasNextPage endCursor }
@@ -46,12 +121,13 @@ query InboundProfiles {
 }
 
 # 1 upstream call.
-query OneInboundProfile {
+query AdminReadsOneInboundProfile {
   inboundSharedUserProfile(userId: "${guest.userId}") { userId displayName homeTenantId userPrincipalName }
 }
 
-# 1 upstream call: Graph answers 202 with the operation to poll.
-mutation ExportGuestData {
+# Graph answers 202 with the operation to poll.
+# 1 upstream call.
+mutation AdminExportsGuestData {
   exportInboundSharedUserProfilePersonalData(
     userId: "${guest.userId}"
     storageLocation: "https://contosoexports.blob.core.windows.net/exports?sv=2024-01-01&sig=demo"
@@ -59,8 +135,49 @@ mutation ExportGuestData {
 }
 
 # 1 upstream call.
-mutation RemoveGuestData {
+mutation AdminRemovesGuestData {
   removeInboundSharedUserProfilePersonalData(userId: "${guest.userId}") { userId requestedAt upstreamRequestId }
 }
-`;
+
+# One result per id, in input order; one id's failure never fails the others.
+# 1 upstream call: a Graph $batch carries up to 20 removals.
+mutation AdminRemovesOutboundProfilesInBulk {
+  removeOutboundSharedUserProfilesPersonalData(userIds: [${outboundIds.join(', ')}]) {
+    accepted
+    failed
+    results { userId ok upstreamRequestId error { code message retryAfterSeconds } }
+  }
+}
+`,
+    },
+    {
+      persona: 'reader',
+      query: `${signedInAs('reader')}
+
+# A Global Reader lists and reads, and may not remove.
+# 1 upstream call.
+query ReaderListsGuests {
+  inboundSharedUserProfiles(first: 5) {
+    edges { node { userId displayName homeTenantId } }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+`,
+    },
+    {
+      persona: 'app',
+      query: `${signedInAs('app')}
+
+# An application acts with the gateway's own client-credentials token.
+# 1 upstream call: a Graph $batch carries up to 20 removals.
+mutation AppRemovesInBulk {
+  removeInboundSharedUserProfilesPersonalData(userIds: [${inboundIds.join(', ')}]) {
+    accepted
+    failed
+    results { userId ok upstreamRequestId error { code message } }
+  }
+}
+`,
+    },
+  ];
 }

@@ -20,11 +20,13 @@ import { answerClientError } from './client-errors.js';
 import { combineHttpHooks } from './combine-http-hooks.js';
 import { createContextFactory } from './context.js';
 import { createHardening } from './hardening.js';
+import { graphiqlAssets, renderGraphiQLPage } from './graphiql-assets.js';
 import { maskErrorsExceptDepartures } from './mask-errors.js';
 import { Readiness } from './readiness.js';
 import type { NodeServerContext } from './server-context.js';
 import { useBodyLimit } from './use-body-limit.js';
 import { useContractErrorCodes } from './use-contract-error-codes.js';
+import { useGraphiQLAssets } from './use-graphiql-assets.js';
 import { usePostOnlyMutations } from './use-post-only-mutations.js';
 import { useMetrics } from './use-metrics.js';
 import { useReadiness } from './use-readiness.js';
@@ -142,6 +144,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         ? () => graphiql()
         : { title: 'Shared profile gateway' }
       : false,
+    renderGraphiQL: async (options) => renderGraphiQLPage(options, (await graphiqlAssets()).version),
     maskedErrors: { isDev: false, maskError: maskErrorsExceptDepartures },
     // Validation results are cached by useValidationCache, last of the plugins below.
     parserAndValidationCache: { validationCache: false },
@@ -156,6 +159,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       useReadiness(readiness, '/readiness', () => ({ upstream: { graph: graphClient.circuit.report() } })),
       useContractErrorCodes(),
       useBodyLimit(config.http.maxBodyBytes),
+      ...(config.http.graphiql ? [useGraphiQLAssets()] : []),
       usePostOnlyMutations(),
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
       ...hardening.plugins,

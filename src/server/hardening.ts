@@ -14,7 +14,7 @@ import { useRateLimit } from './use-rate-limit.js';
 export interface Hardening {
   /** In order: introspection switch, suggestion masking, document limits, rate limit. */
   plugins: Array<Plugin | Plugin<GatewayPluginContext>>;
-  cors: false | ((request: Request) => CORSOptions);
+  cors: (request: Request) => CORSOptions | false;
   /** Dependencies worth reporting on `/readiness`: the shared rate-limit store, when there is one. */
   readinessProbes: ReadinessProbe[];
   close(): Promise<void>;

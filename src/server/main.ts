@@ -17,8 +17,7 @@ async function startEmbedded(env: NodeJS.ProcessEnv): Promise<StartedEmbedded> {
   const { embeddedGatewayExtras } = await import('../emulator/embedded-graphiql.js');
   const services = await startEmbeddedServices();
   const config: GatewayConfig = {
-    ...loadConfig({ ...env, ...services.env }),
-    mode: 'embedded',
+    ...loadConfig({ ...env, ...services.env }, 'embedded'),
     upstreamCa: services.tls.ca,
   };
   return { config, extras: embeddedGatewayExtras(services), close: () => services.close() };

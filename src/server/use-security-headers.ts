@@ -1,9 +1,10 @@
 import type { Plugin } from 'graphql-yoga';
+import { GRAPHIQL_CONTENT_SECURITY_POLICY } from './graphiql-assets.js';
 import type { GatewayPluginContext, NodeServerContext } from './server-context.js';
 
 /**
- * What every response says about itself: `cache-control` unless the answer set its own, and the
- * content security policy on everything but HTML (GraphiQL's page).
+ * What every response says about itself: `cache-control` unless the answer set its own, and a
+ * content security policy that allows nothing (GraphiQL's page, the only HTML, gets its own).
  */
 export const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
@@ -15,8 +16,8 @@ export const SECURITY_HEADERS = {
 
 /**
  * Headers every response carries, whatever produced it (GraphQL, probes, metrics, errors, 404).
- * Responses hold personal data and are never meant to be cached, framed or sniffed. The strict
- * content security policy is left off HTML, i.e. GraphiQL, whose page loads its scripts from a CDN.
+ * Responses hold personal data and are never meant to be cached, framed or sniffed. GraphiQL's page
+ * may load scripts, styles and workers from the gateway's own origin, and from nowhere else.
  *
  * Over node:http they are set on the outgoing message, not on the fetch `Response`: the server
  * adapter writes a response whose headers nobody changed in one `writeHead` with the object yoga
@@ -38,8 +39,12 @@ export function useSecurityHeaders(): Plugin<GatewayPluginContext, NodeServerCon
       set('referrer-policy', SECURITY_HEADERS['referrer-policy']);
       set('x-frame-options', SECURITY_HEADERS['x-frame-options']);
       if (!headers.has('cache-control')) set('cache-control', SECURITY_HEADERS['cache-control']);
-      if (!headers.get('content-type')?.startsWith('text/html')) {
-        set('content-security-policy', SECURITY_HEADERS['content-security-policy']);
+      if (!headers.has('content-security-policy')) {
+        const html = headers.get('content-type')?.startsWith('text/html');
+        set(
+          'content-security-policy',
+          html ? GRAPHIQL_CONTENT_SECURITY_POLICY : SECURITY_HEADERS['content-security-policy'],
+        );
       }
     },
   };

@@ -1,38 +1,26 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Kind, parse, print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedServices, startEmbeddedServices } from '../../src/emulator/embedded-services.js';
-import { administratorExamples } from '../../src/emulator/graphiql-examples.js';
+import { graphiqlExamples } from '../../src/emulator/graphiql-examples.js';
 import { PERSONAS } from '../../src/emulator/personas.js';
 import {
   OutboundSharedUserProfilesDocument as OutboundPage,
   RemoveOutboundSharedUserProfilePersonalDataDocument as Remove,
 } from '../generated/graphql.js';
-import { GatewayProcess } from './gateway-process.js';
+import { GatewayProcess } from '../support/gateway-process.js';
 
 describe('the production entry point against emulated HTTPS services', () => {
   let services: EmbeddedServices;
   let gateway: GatewayProcess;
-  let directory: string;
 
   beforeAll(async () => {
     services = await startEmbeddedServices();
-    directory = mkdtempSync(join(tmpdir(), 'gateway-e2e-'));
-    const caFile = join(directory, 'ca.pem');
-    writeFileSync(caFile, services.tls.ca);
-    gateway = await GatewayProcess.start({
-      NODE_ENV: 'production',
-      NODE_EXTRA_CA_CERTS: caFile,
-      ...services.env,
-    });
+    gateway = await GatewayProcess.startInProduction(services);
     await gateway.untilReady();
   });
   afterAll(async () => {
     await gateway?.stop();
     await services?.close();
-    rmSync(directory, { recursive: true, force: true });
   });
 
   const post = (body: unknown, token?: string) =>
@@ -89,17 +77,18 @@ describe('the production entry point against emulated HTTPS services', () => {
     expect(logs).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\./);
   });
 
-  it('runs every read, export and inbound removal of the GraphiQL examples', async () => {
-    const query = administratorExamples();
-    const admin = await services.personaToken('admin');
-    for (const definition of parse(query).definitions) {
-      if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
-      const response = await post({ query, operationName: definition.name?.value }, admin);
-      const body = (await response.json()) as { errors?: unknown };
-      expect({ operation: definition.name?.value, errors: body.errors }).toEqual({
-        operation: definition.name?.value,
-        errors: undefined,
-      });
+  it('runs every GraphiQL example in its persona', async () => {
+    for (const { persona, query } of graphiqlExamples()) {
+      const token = await services.personaToken(persona);
+      for (const definition of parse(query).definitions) {
+        if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+        const response = await post({ query, operationName: definition.name?.value }, token);
+        const body = (await response.json()) as { errors?: unknown };
+        expect({ operation: definition.name?.value, errors: body.errors }).toEqual({
+          operation: definition.name?.value,
+          errors: undefined,
+        });
+      }
     }
   });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GatewayProcess } from './gateway-process.js';
+import { GatewayProcess } from '../support/gateway-process.js';
 
 interface PersonaListing {
   personas: Array<{ name: string; objectId: string; token: string }>;

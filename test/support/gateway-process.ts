@@ -1,6 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { freePort } from '../support/free-port.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EmbeddedServices } from '../../src/emulator/embedded-services.js';
+import { freePort } from './free-port.js';
 
 const ENTRY = new URL('../../dist/src/server/main.js', import.meta.url).pathname;
 
@@ -10,18 +14,36 @@ export class GatewayProcess {
   private constructor(
     readonly child: ChildProcess,
     readonly url: string,
+    private readonly cleanup: () => void = () => {},
   ) {
     child.stdout?.on('data', (chunk: Buffer) => this.output.push(chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => this.output.push(chunk.toString()));
   }
 
-  static async start(env: Record<string, string>): Promise<GatewayProcess> {
+  static async start(env: Record<string, string>, cleanup?: () => void): Promise<GatewayProcess> {
     const port = await freePort();
     const child = spawn(process.execPath, [ENTRY], {
       env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    return new GatewayProcess(child, `http://127.0.0.1:${port}`);
+    return new GatewayProcess(child, `http://127.0.0.1:${port}`, cleanup);
+  }
+
+  /**
+   * In production mode against emulated Entra ID and Graph, trusting their private CA through
+   * `NODE_EXTRA_CA_CERTS`, as the acceptance tests run it.
+   */
+  static async startInProduction(
+    services: EmbeddedServices,
+    env: Record<string, string> = {},
+  ): Promise<GatewayProcess> {
+    const directory = mkdtempSync(join(tmpdir(), 'gateway-ca-'));
+    const caFile = join(directory, 'ca.pem');
+    writeFileSync(caFile, services.tls.ca);
+    return GatewayProcess.start(
+      { NODE_ENV: 'production', NODE_EXTRA_CA_CERTS: caFile, ...services.env, ...env },
+      () => rmSync(directory, { recursive: true, force: true }),
+    );
   }
 
   async untilReady(timeoutMs = 30_000): Promise<void> {
@@ -47,6 +69,8 @@ export class GatewayProcess {
 
   async stop(): Promise<number | null> {
     if (this.child.exitCode === null) this.child.kill('SIGTERM');
-    return this.exited();
+    const code = await this.exited();
+    this.cleanup();
+    return code;
   }
 }

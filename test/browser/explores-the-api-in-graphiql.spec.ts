@@ -1,0 +1,120 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { PERSONAS } from '../../src/emulator/personas.js';
+import { GatewayProcess } from '../support/gateway-process.js';
+import { describeInChromium, saveReadmePicture } from './support/chromium.js';
+
+let gateway: GatewayProcess;
+beforeAll(async () => {
+  // The zero-configuration start, exactly as `npm start` runs it.
+  gateway = await GatewayProcess.start({});
+  await gateway.untilReady();
+});
+afterAll(() => gateway?.stop());
+
+/** What an editor shows; Monaco renders spaces as no-break spaces. */
+const editorText = async (page: Page, editor: 'query' | 'response') =>
+  (
+    await page
+      .locator(`.graphiql-${editor === 'query' ? 'query-editor' : 'response'} .view-lines`)
+      .innerText()
+  ).replace(/\u00a0/g, ' ');
+
+const activeTab = (page: Page) => page.locator('.graphiql-tab-active').innerText();
+
+const openTab = (page: Page, title: string) => page.getByRole('button', { name: title, exact: true }).click();
+
+async function openGraphiQL(page: Page): Promise<void> {
+  await page.goto(`${gateway.url}/graphql`);
+  await page.locator('.graphiql-query-editor .view-lines').waitFor({ timeout: 30_000 });
+}
+
+/** Presses the run button; in a tab of several operations, picks `operation` from its menu. */
+async function run(page: Page, operation?: string): Promise<string> {
+  await page.locator('.graphiql-execute-button').click();
+  if (operation) await page.getByRole('menuitem', { name: operation, exact: true }).click();
+  await expect.poll(() => editorText(page, 'response'), { timeout: 15_000 }).toContain('"data"');
+  return editorText(page, 'response');
+}
+
+describeInChromium('GraphiQL in the embedded mode', { allowedOrigins: () => [gateway.url] }, (session) => {
+  it('renders with no request outside the gateway’s origin and no page error', async () => {
+    const { page, outsideRequests, pageErrors } = session();
+    const introspected = page.waitForResponse(
+      (response) => response.url().endsWith('/graphql') && response.request().method() === 'POST',
+    );
+    await openGraphiQL(page);
+    await expect.poll(() => page.locator('.graphiql-tab').count()).toBe(5);
+    // The schema's introspection and Monaco's workers come after the first paint.
+    expect((await introspected).status()).toBe(200);
+    await openTab(page, 'AdminListsProfiles');
+    await page.waitForTimeout(1_000);
+    expect(outsideRequests).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('opens on the demo user’s removal, which runs on the first click', async () => {
+    const { page } = session();
+    await openGraphiQL(page);
+    await expect.poll(() => activeTab(page)).toBe('RemoveMySharedProfileData');
+    expect(await editorText(page, 'query')).toContain('mutation RemoveMySharedProfileData');
+    const answer = await run(page);
+    expect(answer).toContain('"removeOutboundSharedUserProfilePersonalData"');
+    expect(answer).toContain(PERSONAS.user.objectId);
+    expect(answer).toContain('"upstreamRequestId"');
+    await saveReadmePicture(page, 'graphiql.png');
+  });
+
+  it('opens on the examples again after a reload, whatever GraphiQL had saved', async () => {
+    const { page } = session();
+    await openGraphiQL(page);
+    // A person's edit, which GraphiQL also writes into the address.
+    await page.locator('.graphiql-query-editor .view-lines').click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('\n# edited');
+    await expect.poll(() => page.url()).toContain('query=');
+    // What an earlier version of the page left in storage.
+    await page.evaluate(() => {
+      const stale = { query: '# stale', variables: null, headers: null, operationName: null, response: null };
+      localStorage.setItem(
+        'graphiql:tabState',
+        JSON.stringify({
+          tabs: [{ id: 'stale', hash: 'stale', title: '<untitled>', ...stale }],
+          activeTabIndex: 0,
+        }),
+      );
+      localStorage.setItem('graphiql:query', '# stale');
+    });
+    await page.reload();
+    await page.locator('.graphiql-query-editor .view-lines').waitFor();
+    await expect.poll(() => activeTab(page)).toBe('RemoveMySharedProfileData');
+    expect(await editorText(page, 'query')).toContain('mutation RemoveMySharedProfileData');
+    expect(await run(page)).toContain(PERSONAS.user.objectId);
+  });
+
+  it('runs a read in another persona’s tab and shows its data', async () => {
+    const { page } = session();
+    await openGraphiQL(page);
+    await openTab(page, 'AdminListsProfiles');
+    await expect.poll(() => editorText(page, 'query')).toContain('Signed in as the demo persona "admin"');
+    const answer = await run(page, 'AdminListsInboundProfiles');
+    expect(answer).toContain('"inboundSharedUserProfiles"');
+    expect(answer).toContain('"displayName"');
+    expect(answer).not.toContain('"errors"');
+  });
+
+  it('shows the mutation’s description in the documentation explorer', async () => {
+    const { page } = session();
+    await openGraphiQL(page);
+    await page.getByRole('button', { name: /documentation explorer/i }).click();
+    await page.locator('.graphiql-doc-explorer').getByText('Mutation', { exact: true }).click();
+    await page
+      .locator('.graphiql-doc-explorer')
+      .getByText('removeOutboundSharedUserProfilePersonalData')
+      .first()
+      .click();
+    await expect
+      .poll(() => page.locator('.graphiql-doc-explorer').innerText())
+      .toContain('Asks Graph to remove the personal data a user shares with other tenants');
+  });
+});

@@ -29,6 +29,7 @@ import { usePostOnlyMutations } from './use-post-only-mutations.js';
 import { useMetrics } from './use-metrics.js';
 import { useReadiness } from './use-readiness.js';
 import { useRequestLog } from './use-request-log.js';
+import { useRequestParameterChecks } from './use-request-parameter-checks.js';
 import { useScopeCacheRelease } from './use-scope-cache-release.js';
 import { useSecurityHeaders } from './use-security-headers.js';
 import { useValidationCache } from './use-validation-cache.js';
@@ -158,6 +159,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       useBodyLimit(config.http.maxBodyBytes),
       usePostOnlyMutations(),
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
+      useRequestParameterChecks(),
       ...hardening.plugins,
       useScopeCacheRelease(),
       // No useExecutionCancellation: the executor's own abort bookkeeping cost 7 % of the CPU per

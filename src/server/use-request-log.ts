@@ -11,6 +11,9 @@ interface RequestRecord {
   caller?: Caller | null;
 }
 
+/** Characters of a client-sent operation name that reach the log. */
+const MAX_LOGGED_NAME = 100;
+
 /** Probes and scrapes, logged at debug so that they do not drown the requests that matter. */
 const QUIET_PATHS = new Set(['/health', '/readiness', '/metrics']);
 
@@ -31,8 +34,11 @@ export function useRequestLog(logger: Logger): Plugin<GatewayPluginContext> {
     },
     onParams({ request, params }) {
       const record = records.get(request);
-      // Client text, not yet checked against a document: bounded, and replaced once one executes.
-      if (record) record.operationName = params.operationName?.slice(0, 100);
+      // Client text, not yet checked against a document: bounded in characters, and replaced once
+      // one executes. onParams runs only for a request that parsed as GraphQL over HTTP, with a
+      // string `operationName` (useRequestParameterChecks); anything else is never logged.
+      const name: unknown = params.operationName;
+      if (record && typeof name === 'string') record.operationName = name.slice(0, MAX_LOGGED_NAME);
     },
     onExecute({ args }) {
       const record = records.get(args.contextValue.request);

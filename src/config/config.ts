@@ -68,6 +68,9 @@ export interface GatewayConfig {
     shutdownGraceMs: number;
     /** How long an idle client connection is kept open for its next request. */
     keepAliveTimeoutMs: number;
+    /** How long a client may take to send a request's headers, and the whole request. */
+    headersTimeoutMs: number;
+    requestTimeoutMs: number;
   };
   logLevel: LogLevel;
   /** PEM of extra trust anchors for upstream TLS, besides Node's own (embedded mode only). */
@@ -167,8 +170,23 @@ const envSchema = z.object({
   MAX_BODY_BYTES: positiveInt.default(1_048_576),
   SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: positiveInt.default(65_000),
+  HTTP_HEADERS_TIMEOUT_MS: positiveInt.default(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: positiveInt.default(30_000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
+
+/**
+ * Node refuses to start a server whose headers may take longer than the whole request. Checked
+ * once both values are valid, so that an invalid one is reported once.
+ */
+const checkedEnvSchema = envSchema.refine(
+  (env) => env.HTTP_HEADERS_TIMEOUT_MS <= env.HTTP_REQUEST_TIMEOUT_MS,
+  {
+    path: ['HTTP_HEADERS_TIMEOUT_MS'],
+    message: 'must not exceed HTTP_REQUEST_TIMEOUT_MS',
+    when: ({ issues }) => !issues.some((issue) => String(issue.path?.[0]).startsWith('HTTP_')),
+  },
+);
 
 /**
  * Reads the configured (non-embedded) mode from the environment. Every missing or invalid
@@ -179,7 +197,7 @@ export function loadConfig(env: Env): GatewayConfig {
     Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
   );
   const missing = REQUIRED_IN_CONFIGURED_MODE.filter((name) => present[name] === undefined);
-  const parsed = envSchema.safeParse(present);
+  const parsed = checkedEnvSchema.safeParse(present);
   if (missing.length > 0 || !parsed.success) {
     const problems = missing.map((name) => `${name} is required`);
     for (const issue of parsed.success ? [] : parsed.error.issues) {
@@ -249,6 +267,8 @@ export function loadConfig(env: Env): GatewayConfig {
       maxBodyBytes: e.MAX_BODY_BYTES,
       shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
       keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
     },
     logLevel: e.LOG_LEVEL,
     upstreamCa: undefined,

@@ -34,6 +34,9 @@ import { useScopeCacheRelease } from './use-scope-cache-release.js';
 import { useSecurityHeaders } from './use-security-headers.js';
 import { useValidationCache } from './use-validation-cache.js';
 
+/** A slow client is cut at most this long after its timeout. */
+const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
+
 export interface GatewayOptions {
   config: GatewayConfig;
   logger: Logger;
@@ -170,11 +173,23 @@ export function createGateway(options: GatewayOptions): Gateway {
     ]),
   });
 
-  const server = createServer(yoga);
-  // Longer than the idle timeout of the load balancers a gateway sits behind (AWS's ALB and nginx:
-  // 60 s). With Node's 5 s, the gateway would close connections the balancer is about to reuse,
-  // and the balancer would answer those requests with 502s of its own.
-  server.keepAliveTimeout = config.http.keepAliveTimeoutMs;
+  const server = createServer(
+    {
+      // Longer than the idle timeout of the load balancers a gateway sits behind (AWS's ALB and
+      // nginx: 60 s). With Node's 5 s, the gateway would close connections the balancer is about
+      // to reuse, and the balancer would answer those requests with 502s of its own.
+      keepAliveTimeout: config.http.keepAliveTimeoutMs,
+      // A client that trickles its headers or its body in holds a connection and a parser: Node's
+      // defaults (60 s for headers, 300 s for the request) are for servers nobody attacks. Idle
+      // time on a kept-alive connection does not count: the clock starts with a request's first byte.
+      headersTimeout: config.http.headersTimeoutMs,
+      requestTimeout: config.http.requestTimeoutMs,
+      // How often Node looks for connections over those timeouts (30 s by default, which let a
+      // 10 s timeout run to 40 s).
+      connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
+    },
+    yoga,
+  );
   server.on('clientError', answerClientError);
   let closing: Promise<void> | undefined;
 

@@ -6,7 +6,10 @@ import { requestErrorResponse } from './request-error-response.js';
  * reading otherwise (chunked uploads), so that an oversized body is never buffered whole.
  */
 export function useBodyLimit(maxBytes: number): Plugin {
-  const tooLarge = () => requestErrorResponse(413, `Request body exceeds ${maxBytes} bytes.`);
+  // The connection is closed after the answer: the rest of the body is never read, and a client
+  // still sending it would otherwise keep the connection until the keep-alive timeout.
+  const tooLarge = () =>
+    requestErrorResponse(413, `Request body exceeds ${maxBytes} bytes.`, { connection: 'close' });
   return {
     onRequest({ request, endResponse }) {
       const declared = Number(request.headers.get('content-length') ?? 0);

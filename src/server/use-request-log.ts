@@ -18,9 +18,10 @@ const MAX_LOGGED_NAME = 100;
 const QUIET_PATHS = new Set(['/health', '/readiness', '/metrics']);
 
 /**
- * One log line per request, for audit: method, path, status, duration, operation name and the
- * verified caller's tenant and object ids. Never the token, the query text or the variables
- * (which name the users acted on): the upstream calls log their own request ids for support.
+ * One log line per request, for audit: method, path, status, duration, operation name, the
+ * verified caller's tenant and object ids, and whether the client left before its answer. Never
+ * the token, the query text or the variables (which name the users acted on): the upstream calls
+ * log their own request ids for support.
  */
 export function useRequestLog(logger: Logger): Plugin<GatewayPluginContext> {
   // Every line is at info or debug, and LOG_LEVEL is fixed when the gateway starts: above info the
@@ -62,6 +63,9 @@ export function useRequestLog(logger: Logger): Plugin<GatewayPluginContext> {
         operationName: record.operationName,
         callerTenantId: record.caller?.tenantId,
         callerObjectId: record.caller?.objectId,
+        // The connection closed before the answer was out: `status` is what the gateway would
+        // have answered (a removal may have gone through), not what the client received.
+        clientDeparted: request.signal.aborted || undefined,
       };
       if (QUIET_PATHS.has(record.path)) logger.debug(line, 'request');
       else logger.info(line, 'request');

@@ -9,6 +9,8 @@ export interface GatewayConfig {
   production: boolean;
   port: number;
   host: string;
+  /** Where `/metrics` is served when it has a listener of its own (METRICS_PORT); else on `port`. */
+  metricsListener: { port: number; host: string } | undefined;
   auth: {
     tenantId: string;
     audiences: string[];
@@ -128,6 +130,8 @@ const envSchema = z.object({
   NODE_ENV: z.string().optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().min(1).optional(),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   AUTH_TENANT_ID: z.string().min(1),
   AUTH_AUDIENCE: list.refine((values) => values.length > 0, 'needs at least one audience'),
   AUTH_ISSUER: list.optional(),
@@ -214,6 +218,8 @@ export function loadConfig(env: Env): GatewayConfig {
     production,
     port: e.PORT,
     host: e.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
+    metricsListener:
+      e.METRICS_PORT === undefined ? undefined : { port: e.METRICS_PORT, host: e.METRICS_HOST },
     auth: {
       tenantId: e.AUTH_TENANT_ID,
       audiences: e.AUTH_AUDIENCE,

@@ -1,5 +1,4 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { type GraphiQLOptions, type Plugin, type YogaServerInstance, createYoga } from 'graphql-yoga';
 import { fetch as undiciFetch } from 'undici';
@@ -20,7 +19,9 @@ import { answerClientError } from './client-errors.js';
 import { combineHttpHooks } from './combine-http-hooks.js';
 import { createContextFactory } from './context.js';
 import { createHardening } from './hardening.js';
+import { listen } from './listen.js';
 import { maskErrorsExceptDepartures } from './mask-errors.js';
+import { createMetricsListener } from './metrics-listener.js';
 import { Readiness } from './readiness.js';
 import type { NodeServerContext } from './server-context.js';
 import { useBodyLimit } from './use-body-limit.js';
@@ -55,8 +56,13 @@ export interface Gateway {
   yoga: YogaServerInstance<NodeServerContext, GatewayContext>;
   readiness: Readiness;
   metrics: GatewayMetrics;
-  /** Starts listening on `config.host:config.port`; resolves with the base URL. */
+  /**
+   * Starts listening on `config.host:config.port`, and on the metrics listener's address when
+   * there is one; resolves with the public base URL.
+   */
   listen(): Promise<string>;
+  /** The metrics listener's base URL once listening; undefined when `/metrics` is on the public port. */
+  metricsUrl(): string | undefined;
   /** Stops accepting, lets in-flight requests finish within the grace period, then releases everything. */
   close(): Promise<void>;
 }
@@ -156,7 +162,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     plugins: combineHttpHooks([
       useRequestLog(logger),
       useSecurityHeaders(),
-      useMetrics(metrics),
+      useMetrics(metrics, !config.metricsListener),
       useReadiness(readiness, '/readiness', () => ({ upstream: { graph: graphClient.circuit.report() } })),
       useContractErrorCodes(),
       useBodyLimit(config.http.maxBodyBytes),
@@ -191,21 +197,25 @@ export function createGateway(options: GatewayOptions): Gateway {
     yoga,
   );
   server.on('clientError', answerClientError);
+  const metricsListener =
+    config.metricsListener &&
+    createMetricsListener(metrics, {
+      ...config.metricsListener,
+      headersTimeoutMs: config.http.headersTimeoutMs,
+      requestTimeoutMs: config.http.requestTimeoutMs,
+    });
+  let metricsUrl: string | undefined;
   let closing: Promise<void> | undefined;
 
   return {
     yoga,
     readiness,
     metrics,
-    listen: () =>
-      new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(config.port, config.host, () => {
-          const { address, port } = server.address() as AddressInfo;
-          const host = address.includes(':') ? `[${address}]` : address;
-          resolve(`http://${host}:${port}`);
-        });
-      }),
+    listen: async () => {
+      metricsUrl = metricsListener && (await metricsListener.listen());
+      return listen(server, config.port, config.host);
+    },
+    metricsUrl: () => metricsUrl,
     close: () => {
       closing ??= (async () => {
         readiness.beginShutdown();
@@ -219,6 +229,8 @@ export function createGateway(options: GatewayOptions): Gateway {
         const grace = setTimeout(() => server.closeAllConnections(), config.http.shutdownGraceMs);
         await drained;
         clearTimeout(grace);
+        // Scraped until the last request is done, so that the drain shows in the metrics.
+        await metricsListener?.close();
         verifier.close();
         await hardening.close();
         await dispatcher.close();

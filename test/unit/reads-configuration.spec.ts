@@ -110,6 +110,23 @@ describe('configuration', () => {
     ]);
   });
 
+  it('reads the metrics listener: none by default, loopback when METRICS_PORT alone is set', () => {
+    expect(loadConfig(REQUIRED).metricsListener).toBeUndefined();
+    expect(loadConfig({ ...REQUIRED, METRICS_PORT: '9464' }).metricsListener).toEqual({
+      port: 9464,
+      host: '127.0.0.1',
+    });
+    expect(
+      loadConfig({ ...REQUIRED, METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0' }).metricsListener,
+    ).toEqual({
+      port: 9464,
+      host: '0.0.0.0',
+    });
+    expect(problemsOf({ ...REQUIRED, METRICS_PORT: 'nine' })).toEqual([
+      expect.stringMatching(/^METRICS_PORT /),
+    ]);
+  });
+
   it('builds the JWKS default from AZURE_AUTHORITY_HOST', () => {
     const config = loadConfig({ ...REQUIRED, AZURE_AUTHORITY_HOST: 'https://127.0.0.1:8443/' });
     expect(config.auth.jwksUri.href).toBe('https://127.0.0.1:8443/tenant/discovery/v2.0/keys');

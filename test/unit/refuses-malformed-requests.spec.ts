@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PERSONAS } from '../../src/emulator/personas.js';
 import { GatewayHarness } from '../support/gateway-harness.js';
 
 /** Text that each malformed request carries and that must come back nowhere: not in the answer, not in the log. */
@@ -57,6 +58,22 @@ const MALFORMED: Array<[string, RequestInit & { path?: string }, number]> = [
     415,
   ],
   [
+    'an Accept header that admits no answer',
+    {
+      ...json(JSON.stringify({ query: TYPENAME })),
+      headers: { 'content-type': 'application/json', accept: 'text/html' },
+    },
+    406,
+  ],
+  [
+    'an Accept header asking for another charset',
+    {
+      ...json(JSON.stringify({ query: TYPENAME })),
+      headers: { 'content-type': 'application/json', accept: 'application/json; charset=latin1' },
+    },
+    406,
+  ],
+  [
     'a POST without a content type',
     { method: 'POST', headers: { 'x-graphql-yoga-csrf': '1' }, body: MARK },
     415,
@@ -93,5 +110,40 @@ describe('malformed GraphQL-over-HTTP requests (over a socket)', () => {
     const lines = harness.logEntries(since);
     expect(lines.map((line) => [line.msg, line.status])).toEqual([['request', status]]);
     expect(harness.logs().slice(since)).not.toContain(MARK);
+  });
+
+  it('refuses a removal whose Accept header admits no answer before it reaches Graph', async () => {
+    harness.graph.resetRecording();
+    const response = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/xml',
+        authorization: `Bearer ${await harness.token('user')}`,
+      },
+      body: JSON.stringify({
+        query: `mutation { removeOutboundSharedUserProfilePersonalData(userId: "${PERSONAS.user.objectId}") { userId } }`,
+      }),
+    });
+    expect(response.status).toBe(406);
+    const body = (await response.json()) as { errors: Array<{ extensions: { code: string } }> };
+    expect(body.errors.map((error) => error.extensions.code)).toEqual(['BAD_USER_INPUT']);
+    expect(harness.graph.requests).toHaveLength(0);
+  });
+
+  it.each([
+    undefined,
+    '*/*',
+    'application/*',
+    'application/graphql-response+json',
+    'text/html, application/json;q=0.1',
+  ])('still answers a request with Accept: %s', async (accept) => {
+    const response = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(accept ? { accept } : {}) },
+      body: JSON.stringify({ query: TYPENAME }),
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ data: { __typename: 'Query' } });
   });
 });

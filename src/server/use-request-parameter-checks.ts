@@ -69,7 +69,8 @@ const ANSWER_TYPES = [
  * values are not read.
  */
 function acceptsAnAnswer(accept: string | null): boolean {
-  if (!accept) return true;
+  // What nearly every client sends, answered without parsing.
+  if (!accept || accept === 'application/json' || accept === '*/*') return true;
   return accept
     .replace(/\s/g, '')
     .toLowerCase()

@@ -9,6 +9,8 @@ export interface GatewayConfig {
   production: boolean;
   port: number;
   host: string;
+  /** Where `/metrics` is served when it has a listener of its own (METRICS_PORT); else on `port`. */
+  metricsListener: { port: number; host: string } | undefined;
   auth: {
     tenantId: string;
     audiences: string[];
@@ -71,6 +73,9 @@ export interface GatewayConfig {
     shutdownGraceMs: number;
     /** How long an idle client connection is kept open for its next request. */
     keepAliveTimeoutMs: number;
+    /** How long a client may take to send a request's headers, and the whole request. */
+    headersTimeoutMs: number;
+    requestTimeoutMs: number;
   };
   logLevel: LogLevel;
   /** PEM of extra trust anchors for upstream TLS, besides Node's own (embedded mode only). */
@@ -128,6 +133,8 @@ const envSchema = z.object({
   NODE_ENV: z.string().optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().min(1).optional(),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   AUTH_TENANT_ID: z.string().min(1),
   AUTH_AUDIENCE: list.refine((values) => values.length > 0, 'needs at least one audience'),
   AUTH_ISSUER: list.optional(),
@@ -171,8 +178,23 @@ const envSchema = z.object({
   TRUSTED_DOCUMENTS: z.string().min(1).optional(),
   SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: positiveInt.default(65_000),
+  HTTP_HEADERS_TIMEOUT_MS: positiveInt.default(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: positiveInt.default(30_000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
+
+/**
+ * Node refuses to start a server whose headers may take longer than the whole request. Checked
+ * once both values are valid, so that an invalid one is reported once.
+ */
+const checkedEnvSchema = envSchema.refine(
+  (env) => env.HTTP_HEADERS_TIMEOUT_MS <= env.HTTP_REQUEST_TIMEOUT_MS,
+  {
+    path: ['HTTP_HEADERS_TIMEOUT_MS'],
+    message: 'must not exceed HTTP_REQUEST_TIMEOUT_MS',
+    when: ({ issues }) => !issues.some((issue) => String(issue.path?.[0]).startsWith('HTTP_')),
+  },
+);
 
 /**
  * Browser origins the embedded mode allows when `CORS_ORIGINS` is not set: a frontend's dev server
@@ -190,7 +212,7 @@ export function loadConfig(env: Env, mode: GatewayConfig['mode'] = 'configured')
     Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
   );
   const missing = REQUIRED_IN_CONFIGURED_MODE.filter((name) => present[name] === undefined);
-  const parsed = envSchema.safeParse(present);
+  const parsed = checkedEnvSchema.safeParse(present);
   if (missing.length > 0 || !parsed.success) {
     const problems = missing.map((name) => `${name} is required`);
     for (const issue of parsed.success ? [] : parsed.error.issues) {
@@ -207,6 +229,8 @@ export function loadConfig(env: Env, mode: GatewayConfig['mode'] = 'configured')
     production,
     port: e.PORT,
     host: e.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
+    metricsListener:
+      e.METRICS_PORT === undefined ? undefined : { port: e.METRICS_PORT, host: e.METRICS_HOST },
     auth: {
       tenantId: e.AUTH_TENANT_ID,
       audiences: e.AUTH_AUDIENCE,
@@ -261,6 +285,8 @@ export function loadConfig(env: Env, mode: GatewayConfig['mode'] = 'configured')
       trustedDocuments: e.TRUSTED_DOCUMENTS,
       shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
       keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
     },
     logLevel: e.LOG_LEVEL,
     upstreamCa: undefined,

@@ -93,6 +93,40 @@ describe('configuration', () => {
     ]);
   });
 
+  it('reads the client timeouts, headers no longer than the whole request', () => {
+    expect(loadConfig(REQUIRED).http).toMatchObject({
+      keepAliveTimeoutMs: 65_000,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+    });
+    expect(
+      loadConfig({ ...REQUIRED, HTTP_HEADERS_TIMEOUT_MS: '2000', HTTP_REQUEST_TIMEOUT_MS: '2000' }).http,
+    ).toMatchObject({ headersTimeoutMs: 2_000, requestTimeoutMs: 2_000 });
+    expect(problemsOf({ ...REQUIRED, HTTP_HEADERS_TIMEOUT_MS: '40000' })).toEqual([
+      'HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS',
+    ]);
+    expect(problemsOf({ ...REQUIRED, HTTP_REQUEST_TIMEOUT_MS: '0' })).toEqual([
+      expect.stringMatching(/^HTTP_REQUEST_TIMEOUT_MS /),
+    ]);
+  });
+
+  it('reads the metrics listener: none by default, loopback when METRICS_PORT alone is set', () => {
+    expect(loadConfig(REQUIRED).metricsListener).toBeUndefined();
+    expect(loadConfig({ ...REQUIRED, METRICS_PORT: '9464' }).metricsListener).toEqual({
+      port: 9464,
+      host: '127.0.0.1',
+    });
+    expect(
+      loadConfig({ ...REQUIRED, METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0' }).metricsListener,
+    ).toEqual({
+      port: 9464,
+      host: '0.0.0.0',
+    });
+    expect(problemsOf({ ...REQUIRED, METRICS_PORT: 'nine' })).toEqual([
+      expect.stringMatching(/^METRICS_PORT /),
+    ]);
+  });
+
   it('builds the JWKS default from AZURE_AUTHORITY_HOST', () => {
     const config = loadConfig({ ...REQUIRED, AZURE_AUTHORITY_HOST: 'https://127.0.0.1:8443/' });
     expect(config.auth.jwksUri.href).toBe('https://127.0.0.1:8443/tenant/discovery/v2.0/keys');

@@ -11,6 +11,8 @@ export interface GatewayConfig {
   host: string;
   auth: {
     tenantId: string;
+    /** `tid` values accepted, lower-cased; personal accounts pass here and are refused with FORBIDDEN later. */
+    allowedTenants: string[];
     audiences: string[];
     issuers: string[];
     jwksUri: URL;
@@ -126,6 +128,7 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().min(1).optional(),
   AUTH_TENANT_ID: z.string().min(1),
+  AUTH_ALLOWED_TENANTS: list.refine((values) => values.length > 0, 'needs at least one tenant id').optional(),
   AUTH_AUDIENCE: list.refine((values) => values.length > 0, 'needs at least one audience'),
   AUTH_ISSUER: list.optional(),
   AUTH_JWKS_URI: httpsUrl.optional(),
@@ -198,6 +201,7 @@ export function loadConfig(env: Env): GatewayConfig {
     host: e.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
     auth: {
       tenantId: e.AUTH_TENANT_ID,
+      allowedTenants: (e.AUTH_ALLOWED_TENANTS ?? [e.AUTH_TENANT_ID]).map((tenant) => tenant.toLowerCase()),
       audiences: e.AUTH_AUDIENCE,
       issuers: e.AUTH_ISSUER?.length
         ? e.AUTH_ISSUER

@@ -46,6 +46,10 @@ describe('configuration', () => {
     const config = loadConfig({ ...REQUIRED, NODE_ENV: 'production' });
     expect(config.auth.audiences).toEqual(['api://gateway', '11111111-1111-1111-1111-111111111111']);
     expect(config.auth.issuers).toEqual(['https://login.microsoftonline.com/tenant/v2.0']);
+    expect(config.auth.allowedTenants).toEqual(['tenant']);
+    expect(
+      loadConfig({ ...REQUIRED, AUTH_ALLOWED_TENANTS: 'Tenant, OTHER-Tenant' }).auth.allowedTenants,
+    ).toEqual(['tenant', 'other-tenant']);
     expect(config.auth.jwksUri.href).toBe('https://login.microsoftonline.com/tenant/discovery/v2.0/keys');
     expect(config.azure.authorityHost).toBe('https://login.microsoftonline.com');
     expect(config.graph).toMatchObject({ baseUrl: 'https://graph.microsoft.com/beta', timeoutMs: 10_000 });

@@ -1,7 +1,7 @@
 import { type JWK, SignJWT, exportJWK, exportSPKI, generateKeyPair, importJWK } from 'jose';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { PERSONAS, personaClaims } from '../../src/emulator/personas.js';
+import { DEMO_TENANT_ID, PERSONAS, personaClaims } from '../../src/emulator/personas.js';
 import {
   RemoveOutboundSharedUserProfilePersonalDataDocument as Remove,
   ViewerDocument,
@@ -158,6 +158,23 @@ describe('bearer token verification', () => {
     expect(errorCodes(response)).toEqual(['FORBIDDEN']);
   });
 
+  it('refuses a token of another tenant whose issuer and audience are accepted', async () => {
+    const foreign = await harness.token('admin', { tid: '0b4c5e4e-3f1a-4d7b-9c8e-2a6f1d3b5c7e' });
+    const viewer = await harness.execute(ViewerDocument, {}, foreign);
+    expect(viewer.status).toBe(401);
+    expect(viewer.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+    expect(errorCodes(viewer)).toEqual(['UNAUTHENTICATED']);
+    await expectRefused(foreign);
+    expect(harness.identityProvider.stats.tokenRequests.on_behalf_of).toBe(0);
+  });
+
+  it('compares the tenant id without regard to case', async () => {
+    const token = await harness.token('user', { tid: harness.config.auth.tenantId.toUpperCase() });
+    const response = await harness.execute(ViewerDocument, {}, token);
+    expect(response.status).toBe(200);
+    expect(response.body.data?.viewer.kind).toBe('USER');
+  });
+
   it('refuses garbage that only looks like a token', async () => {
     await expectRefused('abc.def.ghi');
   });
@@ -174,5 +191,33 @@ describe('a signing key rotated right after start', () => {
     } finally {
       await harness.close();
     }
+  });
+});
+
+describe('AUTH_ALLOWED_TENANTS', () => {
+  const OTHER_TENANT = '0b4c5e4e-3f1a-4d7b-9c8e-2a6f1d3b5c7e';
+  let harness: GatewayHarness;
+  beforeAll(async () => {
+    const allowed = `${DEMO_TENANT_ID}, ${OTHER_TENANT.toUpperCase()}`;
+    harness = await GatewayHarness.start({ env: { AUTH_ALLOWED_TENANTS: allowed } });
+  });
+  afterAll(() => harness.close());
+
+  it('accepts every listed tenant and still refuses the others', async () => {
+    const listed = await harness.execute(
+      ViewerDocument,
+      {},
+      await harness.token('user', { tid: OTHER_TENANT }),
+    );
+    expect(listed.body.data?.viewer.tenantId).toBe(OTHER_TENANT);
+    const own = await harness.execute(ViewerDocument, {}, await harness.token('user'));
+    expect(own.status).toBe(200);
+    const unlisted = await harness.execute(
+      ViewerDocument,
+      {},
+      await harness.token('user', { tid: 'c2d5a8e1-7b3f-4e6a-9d1c-5f8b2e4a6c9d' }),
+    );
+    expect(unlisted.status).toBe(401);
+    expect(errorCodes(unlisted)).toEqual(['UNAUTHENTICATED']);
   });
 });

@@ -3,6 +3,7 @@ import { Agent, request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_TENANT_ID, PERSONAS, personaClaims } from '../../src/emulator/personas.js';
 import {
+  RemoveOutboundSharedUserProfilesPersonalDataDocument as BulkRemove,
   RemoveOutboundSharedUserProfilePersonalDataDocument as Remove,
   ViewerDocument,
 } from '../generated/graphql.js';
@@ -97,6 +98,22 @@ describe('bearer token verification', () => {
     const response = await harness.execute(ViewerDocument, {}, token);
     expect(response.status).toBe(200);
     expect(response.body.data?.viewer.kind).toBe('USER');
+  });
+
+  it('answers 401 to a Graph-bound field of a token expired within the skew, which the authority would not exchange', async () => {
+    const token = await harness.token('admin', { iat: now() - 3600, nbf: now() - 3600, exp: now() - 20 });
+    expect((await harness.execute(ViewerDocument, {}, token)).status).toBe(200);
+    const exchanges = harness.identityProvider.stats.tokenRequests.on_behalf_of;
+    const single = await harness.execute(Remove, { userId: PERSONAS.user.objectId }, token);
+    const bulk = await harness.execute(BulkRemove, { userIds: [PERSONAS.user.objectId] }, token);
+    for (const response of [single, bulk]) {
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+      expect(errorCodes(response)).toEqual(['UNAUTHENTICATED']);
+      expect(response.body.errors![0]!.message).toMatch(/expired/);
+    }
+    expect(harness.identityProvider.stats.tokenRequests.on_behalf_of).toBe(exchanges);
+    expect(harness.graph.requests).toHaveLength(0);
   });
 
   it('accepts a token that becomes valid within the 60 s skew', async () => {

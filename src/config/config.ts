@@ -65,7 +65,8 @@ export interface GatewayConfig {
   http: {
     corsOrigins: string[];
     graphiql: boolean;
-    introspection: boolean;
+    /** `authenticated`: only callers with a verified token may introspect. */
+    introspection: boolean | 'authenticated';
     maxBodyBytes: number;
     shutdownGraceMs: number;
     /** How long an idle client connection is kept open for its next request. */
@@ -166,7 +167,7 @@ const envSchema = z.object({
     )
     .optional(),
   GRAPHIQL: bool.default(true),
-  INTROSPECTION: bool.default(true),
+  INTROSPECTION: z.enum(['true', 'false', 'authenticated']).optional(),
   MAX_BODY_BYTES: positiveInt.default(1_048_576),
   SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: positiveInt.default(65_000),
@@ -249,7 +250,7 @@ export function loadConfig(env: Env): GatewayConfig {
     http: {
       corsOrigins: e.CORS_ORIGINS ?? [],
       graphiql: e.GRAPHIQL,
-      introspection: e.INTROSPECTION,
+      introspection: introspectionMode(e.INTROSPECTION, production),
       maxBodyBytes: e.MAX_BODY_BYTES,
       shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
       keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
@@ -257,6 +258,15 @@ export function loadConfig(env: Env): GatewayConfig {
     logLevel: e.LOG_LEVEL,
     upstreamCa: undefined,
   };
+}
+
+/** Unset: open outside production (the embedded mode included), for verified callers in production. */
+function introspectionMode(
+  value: 'true' | 'false' | 'authenticated' | undefined,
+  production: boolean,
+): GatewayConfig['http']['introspection'] {
+  if (value === undefined) return production ? 'authenticated' : true;
+  return value === 'authenticated' ? value : value === 'true';
 }
 
 function isOrigin(value: string): boolean {

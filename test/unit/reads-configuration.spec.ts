@@ -56,7 +56,7 @@ describe('configuration', () => {
     expect(config.rateLimit).toMatchObject({ operationsPerMinute: 600, removalsPerMinute: 60 });
     expect(config.http).toMatchObject({
       graphiql: true,
-      introspection: true,
+      introspection: 'authenticated',
       maxBodyBytes: 1_048_576,
       corsOrigins: [],
       keepAliveTimeoutMs: 65_000,
@@ -95,6 +95,20 @@ describe('configuration', () => {
       'GRAPH_BATCH_CONCURRENCY',
       'GRAPH_OUTBOUND_REMOVAL',
     ]);
+  });
+
+  it('reads INTROSPECTION as true, false or authenticated; open by default outside production', () => {
+    expect(loadConfig(REQUIRED).http.introspection).toBe(true);
+    for (const [value, mode] of [
+      ['true', true],
+      ['false', false],
+      ['authenticated', 'authenticated'],
+    ] as const) {
+      expect(
+        loadConfig({ ...REQUIRED, NODE_ENV: 'production', INTROSPECTION: value }).http.introspection,
+      ).toBe(mode);
+    }
+    expect(problemsOf({ ...REQUIRED, INTROSPECTION: 'yes' })[0]).toMatch(/^INTROSPECTION /);
   });
 
   it('builds the JWKS default from AZURE_AUTHORITY_HOST', () => {

@@ -59,6 +59,8 @@ export interface GatewayConfig {
     maxTokens: number;
     maxDirectives: number;
     maxCost: number;
+    /** Graph calls one request may make, estimated before it executes. */
+    maxGraphCalls: number;
     maxListItems: number;
     maxMutationFields: number;
   };
@@ -158,6 +160,8 @@ const envSchema = z.object({
   MAX_TOKENS: positiveInt.default(1000),
   MAX_DIRECTIVES: positiveInt.default(50),
   MAX_COST: positiveInt.default(1_000_000),
+  // The largest legitimate query: a page of 100 profiles with the tenants of each (1 + 100).
+  MAX_GRAPH_CALLS: positiveInt.default(101),
   MAX_LIST_ITEMS: positiveInt.default(1000),
   MAX_MUTATION_FIELDS: positiveInt.default(1),
   CORS_ORIGINS: list
@@ -244,6 +248,7 @@ export function loadConfig(env: Env): GatewayConfig {
       maxTokens: e.MAX_TOKENS,
       maxDirectives: e.MAX_DIRECTIVES,
       maxCost: e.MAX_COST,
+      maxGraphCalls: e.MAX_GRAPH_CALLS,
       maxListItems: e.MAX_LIST_ITEMS,
       maxMutationFields: e.MAX_MUTATION_FIELDS,
     },

@@ -98,7 +98,7 @@ export function operationCost(
 }
 
 /** Items of a list argument, written in the document or passed as a variable; 0 for non-lists. */
-function listLength(
+export function listLength(
   value: ValueNode,
   variables: Readonly<Record<string, unknown>> | null | undefined,
 ): number {

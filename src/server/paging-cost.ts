@@ -49,7 +49,7 @@ export const GRAPH_CALLS_PER_FIELD: Readonly<Record<string, GraphCallCost>> = {
 /** What an operation may cost, known before it executes. */
 export interface OperationEstimate {
   /**
-   * graphql-armor's cost with the variables' page sizes, for documents whose estimate depends on
+   * graphql-armor's cost with the variables' page sizes, for documents that pass page sizes as
    * variables; undefined for the others, which armor already judged while validating.
    */
   cost: number | undefined;
@@ -61,8 +61,8 @@ export interface OperationEstimate {
 }
 
 interface DocumentEstimates {
-  /** Whether a page size or a bulk's ids come from variables: then each request is estimated anew. */
-  variable: boolean;
+  /** What comes from variables: then each request is estimated anew. */
+  variables: CostVariables;
   /** By operation name, for documents that need no variables to be estimated. */
   byOperation: Map<string, OperationEstimate>;
 }
@@ -83,10 +83,11 @@ export function estimateOperation(
 ): OperationEstimate | undefined {
   let estimates = estimatesByDocument.get(document);
   if (!estimates) {
-    estimates = { variable: usesCostVariables(document), byOperation: new Map() };
+    estimates = { variables: costVariables(document), byOperation: new Map() };
     estimatesByDocument.set(document, estimates);
   }
-  if (estimates.variable) return walk(document, operationName, variables, true);
+  const { pages, ids } = estimates.variables;
+  if (pages || ids) return walk(document, operationName, variables, pages);
   const cacheKey = operationName ?? '';
   const cached = estimates.byOperation.get(cacheKey);
   if (cached) return cached;
@@ -160,11 +161,12 @@ function walk(
   }
 
   function ownGraphCalls(field: FieldNode): number {
-    const calls = GRAPH_CALLS_PER_FIELD[field.name.value];
-    if (calls !== 'per-batch-of-ids') return calls === 'one' ? 1 : 0;
+    const kind = GRAPH_CALLS_PER_FIELD[field.name.value];
+    if (kind !== 'per-batch-of-ids') return kind === 'one' ? 1 : 0;
     let ids = 0;
     for (const argument of field.arguments ?? []) ids += listLength(argument.value, variables);
-    return Math.ceil(ids / MAX_BATCH_REQUESTS);
+    // At least one: a single id where a list is expected is coerced to a list of one.
+    return Math.ceil(Math.max(1, ids) / MAX_BATCH_REQUESTS);
   }
 
   /** The field's `first` (or `last`), written or passed as a variable; undefined when it has none. */
@@ -188,15 +190,22 @@ function walk(
   return { cost: pagedByVariable ? armor : undefined, graphCalls };
 }
 
-/** Whether a page size or a bulk's list of ids is passed as a variable anywhere in the document. */
-function usesCostVariables(document: DocumentNode): boolean {
-  let found = false;
+interface CostVariables {
+  /** A page size (`first`, `last`) is a variable somewhere in the document. */
+  pages: boolean;
+  /** A bulk's list of ids is a variable somewhere in the document. */
+  ids: boolean;
+}
+
+function costVariables(document: DocumentNode): CostVariables {
+  const found = { pages: false, ids: false };
   visit(document, {
     Field(field) {
       const bulk = GRAPH_CALLS_PER_FIELD[field.name.value] === 'per-batch-of-ids';
       for (const argument of field.arguments ?? []) {
         if (argument.value.kind !== Kind.VARIABLE) continue;
-        if (bulk || PAGE_ARGUMENTS.has(argument.name.value)) found = true;
+        if (PAGE_ARGUMENTS.has(argument.name.value)) found.pages = true;
+        else if (bulk) found.ids = true;
       }
     },
   });

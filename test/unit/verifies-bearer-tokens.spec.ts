@@ -116,6 +116,25 @@ describe('bearer token verification', () => {
     expect(harness.graph.requests).toHaveLength(0);
   });
 
+  it.each([
+    [500133, 'Assertion is not within its valid time range.', 401, 'UNAUTHENTICATED'],
+    [50013, 'Assertion failed signature validation.', 200, 'UPSTREAM_ERROR'],
+  ])(
+    'answers the authority’s invalid_grant AADSTS%i (%s) with HTTP %i %s',
+    async (aadsts, description, status, code) => {
+      // A token the gateway still finds valid, refused by an authority whose clock runs ahead.
+      const token = await harness.token('admin');
+      harness.identityProvider.faults.add({
+        route: 'token',
+        oauthError: { error: 'invalid_grant', aadsts, description },
+      });
+      const response = await harness.execute(Remove, { userId: PERSONAS.user.objectId }, token);
+      expect(response.status).toBe(status);
+      expect(errorCodes(response)).toEqual([code]);
+      expect(harness.graph.requests).toHaveLength(0);
+    },
+  );
+
   it('accepts a token that becomes valid within the 60 s skew', async () => {
     const token = await harness.token('user', { nbf: now() + 30, iat: now() });
     const response = await harness.execute(ViewerDocument, {}, token);
@@ -177,12 +196,13 @@ describe('bearer token verification', () => {
 
   it('refuses a token of another tenant whose issuer and audience are accepted', async () => {
     const foreign = await harness.token('admin', { tid: '0b4c5e4e-3f1a-4d7b-9c8e-2a6f1d3b5c7e' });
+    const exchanges = harness.identityProvider.stats.tokenRequests.on_behalf_of;
     const viewer = await harness.execute(ViewerDocument, {}, foreign);
     expect(viewer.status).toBe(401);
     expect(viewer.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
     expect(errorCodes(viewer)).toEqual(['UNAUTHENTICATED']);
     await expectRefused(foreign);
-    expect(harness.identityProvider.stats.tokenRequests.on_behalf_of).toBe(0);
+    expect(harness.identityProvider.stats.tokenRequests.on_behalf_of).toBe(exchanges);
   });
 
   it('compares the tenant id without regard to case', async () => {

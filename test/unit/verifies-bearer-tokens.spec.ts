@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { type JWK, SignJWT, exportJWK, exportSPKI, generateKeyPair, importJWK } from 'jose';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -122,8 +123,9 @@ describe('bearer token verification', () => {
   ])(
     'answers the authority’s invalid_grant AADSTS%i (%s) with HTTP %i %s',
     async (aadsts, description, status, code) => {
-      // A token the gateway still finds valid, refused by an authority whose clock runs ahead.
-      const token = await harness.token('admin');
+      // A token the gateway still finds valid, refused by an authority whose clock runs ahead; its
+      // own `uti`, so that no Graph token cached for an earlier token answers instead.
+      const token = await harness.token('admin', { uti: randomUUID() });
       harness.identityProvider.faults.add({
         route: 'token',
         oauthError: { error: 'invalid_grant', aadsts, description },

@@ -13,6 +13,8 @@ export interface GatewayConfig {
   metricsListener: { port: number; host: string } | undefined;
   auth: {
     tenantId: string;
+    /** `tid` values accepted, lower-cased; personal accounts pass here and are refused with FORBIDDEN later. */
+    allowedTenants: string[];
     audiences: string[];
     issuers: string[];
     jwksUri: URL;
@@ -59,6 +61,8 @@ export interface GatewayConfig {
     maxTokens: number;
     maxDirectives: number;
     maxCost: number;
+    /** Graph calls one request may make, estimated before it executes. */
+    maxGraphCalls: number;
     maxListItems: number;
     maxMutationFields: number;
   };
@@ -66,7 +70,8 @@ export interface GatewayConfig {
     /** Exact origins, origins with any port (`http://localhost:*`), or `*`. */
     corsOrigins: string[];
     graphiql: boolean;
-    introspection: boolean;
+    /** `authenticated`: only callers with a verified token may introspect. */
+    introspection: boolean | 'authenticated';
     maxBodyBytes: number;
     /** Path of a persisted-documents manifest: when set, only its documents run. */
     trustedDocuments: string | undefined;
@@ -136,6 +141,7 @@ const envSchema = z.object({
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   AUTH_TENANT_ID: z.string().min(1),
+  AUTH_ALLOWED_TENANTS: list.refine((values) => values.length > 0, 'needs at least one tenant id').optional(),
   AUTH_AUDIENCE: list.refine((values) => values.length > 0, 'needs at least one audience'),
   AUTH_ISSUER: list.optional(),
   AUTH_JWKS_URI: httpsUrl.optional(),
@@ -164,6 +170,8 @@ const envSchema = z.object({
   MAX_TOKENS: positiveInt.default(1000),
   MAX_DIRECTIVES: positiveInt.default(50),
   MAX_COST: positiveInt.default(1_000_000),
+  // The largest legitimate query: a page of 100 profiles with the tenants of each (1 + 100).
+  MAX_GRAPH_CALLS: positiveInt.default(101),
   MAX_LIST_ITEMS: positiveInt.default(1000),
   MAX_MUTATION_FIELDS: positiveInt.default(1),
   CORS_ORIGINS: list
@@ -173,7 +181,7 @@ const envSchema = z.object({
     )
     .optional(),
   GRAPHIQL: bool.default(true),
-  INTROSPECTION: bool.default(true),
+  INTROSPECTION: z.enum(['true', 'false', 'authenticated']).optional(),
   MAX_BODY_BYTES: positiveInt.default(1_048_576),
   TRUSTED_DOCUMENTS: z.string().min(1).optional(),
   SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
@@ -233,6 +241,7 @@ export function loadConfig(env: Env, mode: GatewayConfig['mode'] = 'configured')
       e.METRICS_PORT === undefined ? undefined : { port: e.METRICS_PORT, host: e.METRICS_HOST },
     auth: {
       tenantId: e.AUTH_TENANT_ID,
+      allowedTenants: (e.AUTH_ALLOWED_TENANTS ?? [e.AUTH_TENANT_ID]).map((tenant) => tenant.toLowerCase()),
       audiences: e.AUTH_AUDIENCE,
       issuers: e.AUTH_ISSUER?.length
         ? e.AUTH_ISSUER
@@ -274,13 +283,14 @@ export function loadConfig(env: Env, mode: GatewayConfig['mode'] = 'configured')
       maxTokens: e.MAX_TOKENS,
       maxDirectives: e.MAX_DIRECTIVES,
       maxCost: e.MAX_COST,
+      maxGraphCalls: e.MAX_GRAPH_CALLS,
       maxListItems: e.MAX_LIST_ITEMS,
       maxMutationFields: e.MAX_MUTATION_FIELDS,
     },
     http: {
       corsOrigins: e.CORS_ORIGINS ?? (mode === 'embedded' ? [...EMBEDDED_CORS_ORIGINS] : []),
       graphiql: e.GRAPHIQL,
-      introspection: e.INTROSPECTION,
+      introspection: introspectionMode(e.INTROSPECTION, production),
       maxBodyBytes: e.MAX_BODY_BYTES,
       trustedDocuments: e.TRUSTED_DOCUMENTS,
       shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
@@ -291,6 +301,15 @@ export function loadConfig(env: Env, mode: GatewayConfig['mode'] = 'configured')
     logLevel: e.LOG_LEVEL,
     upstreamCa: undefined,
   };
+}
+
+/** Unset: open outside production (the embedded mode included), for verified callers in production. */
+function introspectionMode(
+  value: 'true' | 'false' | 'authenticated' | undefined,
+  production: boolean,
+): GatewayConfig['http']['introspection'] {
+  if (value === undefined) return production ? 'authenticated' : true;
+  return value === 'authenticated' ? value : value === 'true';
 }
 
 function isOrigin(value: string): boolean {

@@ -46,13 +46,17 @@ describe('configuration', () => {
     const config = loadConfig({ ...REQUIRED, NODE_ENV: 'production' });
     expect(config.auth.audiences).toEqual(['api://gateway', '11111111-1111-1111-1111-111111111111']);
     expect(config.auth.issuers).toEqual(['https://login.microsoftonline.com/tenant/v2.0']);
+    expect(config.auth.allowedTenants).toEqual(['tenant']);
+    expect(
+      loadConfig({ ...REQUIRED, AUTH_ALLOWED_TENANTS: 'Tenant, OTHER-Tenant' }).auth.allowedTenants,
+    ).toEqual(['tenant', 'other-tenant']);
     expect(config.auth.jwksUri.href).toBe('https://login.microsoftonline.com/tenant/discovery/v2.0/keys');
     expect(config.azure.authorityHost).toBe('https://login.microsoftonline.com');
     expect(config.graph).toMatchObject({ baseUrl: 'https://graph.microsoft.com/beta', timeoutMs: 10_000 });
     expect(config.rateLimit).toMatchObject({ operationsPerMinute: 600, removalsPerMinute: 60 });
     expect(config.http).toMatchObject({
       graphiql: true,
-      introspection: true,
+      introspection: 'authenticated',
       maxBodyBytes: 1_048_576,
       corsOrigins: [],
       keepAliveTimeoutMs: 65_000,
@@ -125,6 +129,20 @@ describe('configuration', () => {
     expect(problemsOf({ ...REQUIRED, METRICS_PORT: 'nine' })).toEqual([
       expect.stringMatching(/^METRICS_PORT /),
     ]);
+  });
+
+  it('reads INTROSPECTION as true, false or authenticated; open by default outside production', () => {
+    expect(loadConfig(REQUIRED).http.introspection).toBe(true);
+    for (const [value, mode] of [
+      ['true', true],
+      ['false', false],
+      ['authenticated', 'authenticated'],
+    ] as const) {
+      expect(
+        loadConfig({ ...REQUIRED, NODE_ENV: 'production', INTROSPECTION: value }).http.introspection,
+      ).toBe(mode);
+    }
+    expect(problemsOf({ ...REQUIRED, INTROSPECTION: 'yes' })[0]).toMatch(/^INTROSPECTION /);
   });
 
   it('builds the JWKS default from AZURE_AUTHORITY_HOST', () => {

@@ -68,23 +68,16 @@ describeInChromium('GraphiQL in the embedded mode', { allowedOrigins: () => [gat
   it('opens on the examples again after a reload, whatever GraphiQL had saved', async () => {
     const { page } = session();
     await openGraphiQL(page);
-    // A person's edit, which GraphiQL also writes into the address.
+    // A person replaces the first tab's operation, then moves to another tab: GraphiQL saves both
+    // in localStorage, and mirrors the edit into the address.
     await page.locator('.graphiql-query-editor .view-lines').click();
-    await page.keyboard.press('Control+End');
-    await page.keyboard.type('\n# edited');
-    await expect.poll(() => page.url()).toContain('query=');
-    // What an earlier version of the page left in storage.
-    await page.evaluate(() => {
-      const stale = { query: '# stale', variables: null, headers: null, operationName: null, response: null };
-      localStorage.setItem(
-        'graphiql:tabState',
-        JSON.stringify({
-          tabs: [{ id: 'stale', hash: 'stale', title: '<untitled>', ...stale }],
-          activeTabIndex: 0,
-        }),
-      );
-      localStorage.setItem('graphiql:query', '# stale');
-    });
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('# stale');
+    await expect.poll(() => editorText(page, 'query')).toBe('# stale');
+    await openTab(page, 'WhoAmI');
+    await expect.poll(() => editorText(page, 'query')).toContain('query WhoAmI');
+    // GraphiQL saves its tabs a moment after a change.
+    await page.waitForTimeout(1_500);
     await page.reload();
     await page.locator('.graphiql-query-editor .view-lines').waitFor();
     await expect.poll(() => activeTab(page)).toBe('RemoveMySharedProfileData');

@@ -66,6 +66,8 @@ export interface GatewayConfig {
     graphiql: boolean;
     introspection: boolean;
     maxBodyBytes: number;
+    /** Path of a persisted-documents manifest: when set, only its documents run. */
+    trustedDocuments: string | undefined;
     shutdownGraceMs: number;
     /** How long an idle client connection is kept open for its next request. */
     keepAliveTimeoutMs: number;
@@ -166,6 +168,7 @@ const envSchema = z.object({
   GRAPHIQL: bool.default(true),
   INTROSPECTION: bool.default(true),
   MAX_BODY_BYTES: positiveInt.default(1_048_576),
+  TRUSTED_DOCUMENTS: z.string().min(1).optional(),
   SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: positiveInt.default(65_000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
@@ -255,6 +258,7 @@ export function loadConfig(env: Env, mode: GatewayConfig['mode'] = 'configured')
       graphiql: e.GRAPHIQL,
       introspection: e.INTROSPECTION,
       maxBodyBytes: e.MAX_BODY_BYTES,
+      trustedDocuments: e.TRUSTED_DOCUMENTS,
       shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
       keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
     },

@@ -24,6 +24,7 @@ import { graphiqlAssets, renderGraphiQLPage } from './graphiql-assets.js';
 import { maskErrorsExceptDepartures } from './mask-errors.js';
 import { Readiness } from './readiness.js';
 import type { NodeServerContext } from './server-context.js';
+import { loadTrustedDocuments } from './trusted-documents.js';
 import { useBodyLimit } from './use-body-limit.js';
 import { useContractErrorCodes } from './use-contract-error-codes.js';
 import { useGraphiQLAssets } from './use-graphiql-assets.js';
@@ -33,6 +34,7 @@ import { useReadiness } from './use-readiness.js';
 import { useRequestLog } from './use-request-log.js';
 import { useScopeCacheRelease } from './use-scope-cache-release.js';
 import { useSecurityHeaders } from './use-security-headers.js';
+import { useTrustedDocuments } from './use-trusted-documents.js';
 import { useValidationCache } from './use-validation-cache.js';
 
 export interface GatewayOptions {
@@ -62,6 +64,9 @@ export interface Gateway {
 /** Builds the whole gateway from explicit dependencies; the entry point only reads the environment. */
 export function createGateway(options: GatewayOptions): Gateway {
   const { config, logger } = options;
+  const trustedDocuments = config.http.trustedDocuments
+    ? loadTrustedDocuments(config.http.trustedDocuments)
+    : undefined;
   const metrics = options.metrics ?? createMetrics();
   const dispatcher = createUpstreamAgent({ ca: config.upstreamCa });
   // undici's fetch and the global one differ only in their TypeScript declarations.
@@ -162,6 +167,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       ...(config.http.graphiql ? [useGraphiQLAssets()] : []),
       usePostOnlyMutations(),
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
+      ...(trustedDocuments ? [useTrustedDocuments(trustedDocuments)] : []),
       ...hardening.plugins,
       useScopeCacheRelease(),
       // No useExecutionCancellation: the executor's own abort bookkeeping cost 7 % of the CPU per

@@ -105,6 +105,8 @@ describeInChromium('The example app', { allowedOrigins: () => origins }, (sessio
     );
     expect(outsideRequests).toEqual([]);
     expect(pageErrors).toEqual([]);
+    // The README's picture: the page as a laptop shows it, cropped to what it holds.
+    await page.setViewportSize({ width: 1100, height: 720 });
     await saveReadmePicture(page, 'example-app.png');
   });
 

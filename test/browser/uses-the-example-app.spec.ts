@@ -198,6 +198,47 @@ describeInChromium('The example app', { allowedOrigins: () => origins }, (sessio
       );
   });
 
+  it('says THROTTLED and the upstream errors in words, with the seconds and Graph’s request id', async () => {
+    const { page } = session();
+    // Graph's own 429s and failures cannot be provoked from a browser: the removal's answer is
+    // replaced by the contract's error for each code in turn; everything else reaches the gateway.
+    const answers = [
+      { code: 'THROTTLED', retryAfterSeconds: 7 },
+      { code: 'UPSTREAM_TIMEOUT' },
+      { code: 'UPSTREAM_UNAVAILABLE' },
+      { code: 'UPSTREAM_ERROR' },
+    ];
+    let next = 0;
+    await page.route(`${embedded.gateway.url}/graphql`, (route) => {
+      if (!(route.request().postData() ?? '').includes('RemoveMySharedData')) return route.fallback();
+      const extensions = { ...answers[next++], upstreamRequestId: 'c0ffee00-0000-4000-8000-000000000001' };
+      return route.fulfill({
+        json: {
+          errors: [
+            { message: 'Graph failed.', path: ['removeOutboundSharedUserProfilePersonalData'], extensions },
+          ],
+          data: null,
+        },
+      });
+    });
+    await signInAs(page, embedded, 'user');
+    await expect.poll(() => tenantRows(page).count()).toBeGreaterThan(0);
+    const sentences: string[] = [];
+    for (let i = 0; i < answers.length; i += 1) {
+      await page.getByRole('button', { name: 'Remove everything I share' }).click();
+      await page.getByRole('button', { name: 'Yes, remove it' }).click();
+      await expect.poll(() => page.getByRole('alert').innerText()).not.toBe(sentences.at(-1) ?? '');
+      sentences.push(await page.getByRole('alert').innerText());
+    }
+    const reference = ' (Graph request id c0ffee00-0000-4000-8000-000000000001)';
+    expect(sentences).toEqual([
+      `Microsoft Graph is busy and asked us to slow down: try again in 7 seconds.${reference}`,
+      `Microsoft Graph did not answer in time: try again later.${reference}`,
+      `Microsoft Graph cannot be reached right now: try again later.${reference}`,
+      `Microsoft Graph could not handle the request: try again later.${reference}`,
+    ]);
+  });
+
   describe('against a gateway that allows one removal a minute', () => {
     let limited: Stack;
     beforeAll(async () => {

@@ -2,7 +2,7 @@ import { type JWTPayload, type JWTVerifyOptions, errors, jwtVerify } from 'jose'
 import type { GatewayConfig } from '../config/config.js';
 import { UnauthenticatedError } from '../errors/gateway-errors.js';
 import type { Logger } from '../observability/logger.js';
-import type { Caller } from './caller.js';
+import { type Caller, PERSONAL_ACCOUNTS_TENANT } from './caller.js';
 import { type JwksFetch, JwksKeySet, describeJoseError } from './jwks-key-set.js';
 import { refuseUnexpectedHeader } from './token-header-policy.js';
 import { type VerifiedCaller, VerifiedTokenCache } from './verified-token-cache.js';
@@ -60,6 +60,10 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     requiredClaims: ['exp'],
   };
   const report = options.onOutcome ?? (() => {});
+  // A token of another tenant is foreign even when its issuer and audience are accepted (a
+  // multi-tenant app registration, or a common issuer). Personal accounts pass here so that they
+  // get the contract's FORBIDDEN, which says why, rather than a 401 their client would retry.
+  const acceptedTenants = new Set([...auth.allowedTenants, PERSONAL_ACCOUNTS_TENANT]);
 
   async function verifySignature(token: string): Promise<JWTPayload> {
     const refusal = refuseUnexpectedHeader(token, algorithms);
@@ -84,6 +88,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       let caller: VerifiedCaller;
       try {
         caller = toCaller(await verifySignature(token));
+        if (!acceptedTenants.has(caller.tenantId.toLowerCase())) throw new Refused('foreign tenant');
       } catch (error) {
         report('refused');
         logger.debug(

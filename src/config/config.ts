@@ -9,8 +9,12 @@ export interface GatewayConfig {
   production: boolean;
   port: number;
   host: string;
+  /** Where `/metrics` is served when it has a listener of its own (METRICS_PORT); else on `port`. */
+  metricsListener: { port: number; host: string } | undefined;
   auth: {
     tenantId: string;
+    /** `tid` values accepted, lower-cased; personal accounts pass here and are refused with FORBIDDEN later. */
+    allowedTenants: string[];
     audiences: string[];
     issuers: string[];
     jwksUri: URL;
@@ -57,6 +61,8 @@ export interface GatewayConfig {
     maxTokens: number;
     maxDirectives: number;
     maxCost: number;
+    /** Graph calls one request may make, estimated before it executes. */
+    maxGraphCalls: number;
     maxListItems: number;
     maxMutationFields: number;
   };
@@ -64,13 +70,17 @@ export interface GatewayConfig {
     /** Exact origins, origins with any port (`http://localhost:*`), or `*`. */
     corsOrigins: string[];
     graphiql: boolean;
-    introspection: boolean;
+    /** `authenticated`: only callers with a verified token may introspect. */
+    introspection: boolean | 'authenticated';
     maxBodyBytes: number;
     /** Path of a persisted-documents manifest: when set, only its documents run. */
     trustedDocuments: string | undefined;
     shutdownGraceMs: number;
     /** How long an idle client connection is kept open for its next request. */
     keepAliveTimeoutMs: number;
+    /** How long a client may take to send a request's headers, and the whole request. */
+    headersTimeoutMs: number;
+    requestTimeoutMs: number;
   };
   logLevel: LogLevel;
   /** PEM of extra trust anchors for upstream TLS, besides Node's own (embedded mode only). */
@@ -128,7 +138,10 @@ const envSchema = z.object({
   NODE_ENV: z.string().optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().min(1).optional(),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   AUTH_TENANT_ID: z.string().min(1),
+  AUTH_ALLOWED_TENANTS: list.refine((values) => values.length > 0, 'needs at least one tenant id').optional(),
   AUTH_AUDIENCE: list.refine((values) => values.length > 0, 'needs at least one audience'),
   AUTH_ISSUER: list.optional(),
   AUTH_JWKS_URI: httpsUrl.optional(),
@@ -157,6 +170,8 @@ const envSchema = z.object({
   MAX_TOKENS: positiveInt.default(1000),
   MAX_DIRECTIVES: positiveInt.default(50),
   MAX_COST: positiveInt.default(1_000_000),
+  // The largest legitimate query: a page of 100 profiles with the tenants of each (1 + 100).
+  MAX_GRAPH_CALLS: positiveInt.default(101),
   MAX_LIST_ITEMS: positiveInt.default(1000),
   MAX_MUTATION_FIELDS: positiveInt.default(1),
   CORS_ORIGINS: list
@@ -166,13 +181,28 @@ const envSchema = z.object({
     )
     .optional(),
   GRAPHIQL: bool.default(true),
-  INTROSPECTION: bool.default(true),
+  INTROSPECTION: z.enum(['true', 'false', 'authenticated']).optional(),
   MAX_BODY_BYTES: positiveInt.default(1_048_576),
   TRUSTED_DOCUMENTS: z.string().min(1).optional(),
   SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: positiveInt.default(65_000),
+  HTTP_HEADERS_TIMEOUT_MS: positiveInt.default(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: positiveInt.default(30_000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
+
+/**
+ * Node refuses to start a server whose headers may take longer than the whole request. Checked
+ * once both values are valid, so that an invalid one is reported once.
+ */
+const checkedEnvSchema = envSchema.refine(
+  (env) => env.HTTP_HEADERS_TIMEOUT_MS <= env.HTTP_REQUEST_TIMEOUT_MS,
+  {
+    path: ['HTTP_HEADERS_TIMEOUT_MS'],
+    message: 'must not exceed HTTP_REQUEST_TIMEOUT_MS',
+    when: ({ issues }) => !issues.some((issue) => String(issue.path?.[0]).startsWith('HTTP_')),
+  },
+);
 
 /**
  * Browser origins the embedded mode allows when `CORS_ORIGINS` is not set: a frontend's dev server
@@ -190,7 +220,7 @@ export function loadConfig(env: Env, mode: GatewayConfig['mode'] = 'configured')
     Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
   );
   const missing = REQUIRED_IN_CONFIGURED_MODE.filter((name) => present[name] === undefined);
-  const parsed = envSchema.safeParse(present);
+  const parsed = checkedEnvSchema.safeParse(present);
   if (missing.length > 0 || !parsed.success) {
     const problems = missing.map((name) => `${name} is required`);
     for (const issue of parsed.success ? [] : parsed.error.issues) {
@@ -207,8 +237,11 @@ export function loadConfig(env: Env, mode: GatewayConfig['mode'] = 'configured')
     production,
     port: e.PORT,
     host: e.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
+    metricsListener:
+      e.METRICS_PORT === undefined ? undefined : { port: e.METRICS_PORT, host: e.METRICS_HOST },
     auth: {
       tenantId: e.AUTH_TENANT_ID,
+      allowedTenants: (e.AUTH_ALLOWED_TENANTS ?? [e.AUTH_TENANT_ID]).map((tenant) => tenant.toLowerCase()),
       audiences: e.AUTH_AUDIENCE,
       issuers: e.AUTH_ISSUER?.length
         ? e.AUTH_ISSUER
@@ -250,21 +283,33 @@ export function loadConfig(env: Env, mode: GatewayConfig['mode'] = 'configured')
       maxTokens: e.MAX_TOKENS,
       maxDirectives: e.MAX_DIRECTIVES,
       maxCost: e.MAX_COST,
+      maxGraphCalls: e.MAX_GRAPH_CALLS,
       maxListItems: e.MAX_LIST_ITEMS,
       maxMutationFields: e.MAX_MUTATION_FIELDS,
     },
     http: {
       corsOrigins: e.CORS_ORIGINS ?? (mode === 'embedded' ? [...EMBEDDED_CORS_ORIGINS] : []),
       graphiql: e.GRAPHIQL,
-      introspection: e.INTROSPECTION,
+      introspection: introspectionMode(e.INTROSPECTION, production),
       maxBodyBytes: e.MAX_BODY_BYTES,
       trustedDocuments: e.TRUSTED_DOCUMENTS,
       shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
       keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
     },
     logLevel: e.LOG_LEVEL,
     upstreamCa: undefined,
   };
+}
+
+/** Unset: open outside production (the embedded mode included), for verified callers in production. */
+function introspectionMode(
+  value: 'true' | 'false' | 'authenticated' | undefined,
+  production: boolean,
+): GatewayConfig['http']['introspection'] {
+  if (value === undefined) return production ? 'authenticated' : true;
+  return value === 'authenticated' ? value : value === 'true';
 }
 
 function isOrigin(value: string): boolean {

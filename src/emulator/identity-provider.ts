@@ -53,6 +53,8 @@ export type IdentityProviderRoute = 'jwks' | 'token';
 export interface IdentityProviderFault extends CountedFault {
   route: IdentityProviderRoute;
   status?: number;
+  /** The OAuth error answered with `status` (400 by default), e.g. `invalid_grant` and AADSTS500133. */
+  oauthError?: { error: string; aadsts: number; description: string };
   hang?: boolean;
 }
 
@@ -164,6 +166,10 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
     const fault = faults.take((candidate) => candidate.route === target);
     if (!fault) return;
     if (fault.hang) await hangUntilClosed(closing);
+    if (fault.oauthError) {
+      const { error, aadsts, description } = fault.oauthError;
+      throw new EntraError(fault.status ?? 400, error, aadsts, description);
+    }
     if (fault.status !== undefined) {
       const transient = fault.status === 429 || fault.status >= 500;
       throw new EntraError(

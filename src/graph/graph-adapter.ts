@@ -121,7 +121,8 @@ export interface GraphAdapter {
 
   /*
    * Bulk twins of the removals: one outcome per id, in the order given (ids arrive distinct and
-   * authorized); one id's failure never fails the others, so these reject only when aborted.
+   * authorized); one id's failure never fails the others, so these reject only when aborted or
+   * when the caller's token has expired.
    */
   removeOutboundSharedUserProfilesPersonalData(
     caller: Caller,

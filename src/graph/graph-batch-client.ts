@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Caller } from '../auth/caller.js';
-import { UpstreamError, type UpstreamIds } from '../errors/gateway-errors.js';
+import { UnauthenticatedError, UpstreamError, type UpstreamIds } from '../errors/gateway-errors.js';
 import type { Logger } from '../observability/logger.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import {
@@ -75,9 +75,9 @@ export class GraphBatchClient {
   }
 
   /**
-   * One result per item, in the order given. Rejects only when the caller aborts. `deadline`
-   * (epoch milliseconds) lets several executions of one operation share one; `timeoutMs` from now
-   * by default.
+   * One result per item, in the order given. Rejects only when the caller aborts or its token has
+   * expired. `deadline` (epoch milliseconds) lets several executions of one operation share one;
+   * `timeoutMs` from now by default.
    */
   async execute(
     caller: Caller,
@@ -158,7 +158,9 @@ export class GraphBatchClient {
       envelopeIds = receiptOf(response);
     } catch (error) {
       // The batch as a whole failed (after its own retries): so did each of its items. Even an
-      // unexpected failure stays with this chunk's items: one id never fails the whole bulk.
+      // unexpected failure stays with this chunk's items: one id never fails the whole bulk. A
+      // caller whose token has expired fails the whole request, as it would before any call.
+      if (error instanceof UnauthenticatedError) throw error;
       if (!(error instanceof UpstreamError) && run.signal.aborted) throw error;
       for (const { id, clientRequestId } of chunk) {
         run.results.set(id, {

@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { Caller } from '../auth/caller.js';
-import { UpstreamError } from '../errors/gateway-errors.js';
+import { UnauthenticatedError, UpstreamError } from '../errors/gateway-errors.js';
 import { AnswerTooLargeError, exchangeBuffered } from './buffered-exchange.js';
 import { CallDeadline } from './call-deadline.js';
 import type { UpstreamReceipt } from './graph-adapter.js';
@@ -259,7 +259,8 @@ export class GraphHttpClient {
   }
 
   private toUpstreamError(error: unknown, clientRequestId: string, abort: CallDeadline | undefined): unknown {
-    if (error instanceof UpstreamError) return error;
+    // An expired caller token is the request's failure, not Graph's: it stays UNAUTHENTICATED.
+    if (error instanceof UpstreamError || error instanceof UnauthenticatedError) return error;
     if (error instanceof CircuitOpenError) {
       return new UpstreamError(
         'UPSTREAM_UNAVAILABLE',

@@ -10,12 +10,16 @@ import { LRUCache } from 'lru-cache';
 import type { Dispatcher } from 'undici';
 import type { Caller } from '../auth/caller.js';
 import type { GatewayConfig } from '../config/config.js';
+import { UnauthenticatedError } from '../errors/gateway-errors.js';
 import type { Logger } from '../observability/logger.js';
 import { createMsalNetworkClient } from './msal-network-client.js';
 
 /** Graph access tokens for the gateway's own calls; never the caller's token itself. */
 export interface GraphTokenProvider {
-  /** On-behalf-of the user for delegated callers, client credentials for applications. */
+  /**
+   * On-behalf-of the user for delegated callers, client credentials for applications. Throws
+   * `UnauthenticatedError` for a user whose token has expired (see `ASSERTION_EXPIRED`).
+   */
   tokenFor(caller: Caller, correlationId: string): Promise<string>;
   /** Obtains an application token, proving that the token endpoint answers. */
   probe(): Promise<void>;
@@ -43,6 +47,12 @@ export interface MsalTokenProviderOptions {
   maxCachedUsers?: number;
   now?: () => number;
 }
+
+/**
+ * Entra's AADSTS code for an on-behalf-of assertion outside its valid time range. The gateway
+ * accepts a token up to 60 s past its `exp` (clock skew); the authority exchanges none past it.
+ */
+const ASSERTION_EXPIRED = '500133';
 
 /** Tokens are renewed this long before they expire, so none expires in flight. */
 const RENEW_BEFORE_EXPIRY_MS = 5 * 60_000;
@@ -101,11 +111,17 @@ export function createMsalTokenProvider(options: MsalTokenProviderOptions): Grap
 
   return {
     async tokenFor(caller, correlationId) {
+      // A user whose token has expired (within the skew) is told so, as for any expired token,
+      // rather than sent to an authority that refuses the exchange; a cached Graph token is not
+      // used for it either, so the answer does not depend on what happens to be cached.
+      if (caller.kind === 'USER' && caller.expiresAt * 1000 <= now()) throw expiredToken();
       try {
         return caller.kind === 'USER'
           ? await userToken(caller, correlationId)
           : await applicationToken(correlationId);
       } catch (error) {
+        // The authority's clock may run ahead of the gateway's.
+        if (error instanceof ServerError && String(error.errorNo) === ASSERTION_EXPIRED) throw expiredToken();
         throw toTokenAcquisitionError(error);
       }
     },
@@ -168,6 +184,10 @@ function msalConfiguration({
       },
     },
   };
+}
+
+function expiredToken(): UnauthenticatedError {
+  return new UnauthenticatedError('The bearer token has expired.');
 }
 
 function toTokenAcquisitionError(error: unknown): TokenAcquisitionError {

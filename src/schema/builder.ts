@@ -21,7 +21,7 @@ export interface GatewayContext {
   now: () => Date;
   /** Aborted when the client goes away, so that upstream calls stop too. */
   signal: AbortSignal;
-  /** Signs and checks connection cursors. */
+  /** Seals and opens connection cursors. */
   cursors: CursorCodec;
   /** Made per request: batching and a concurrency bound for reads, no cache across callers. */
   loaders: RequestLoaders;

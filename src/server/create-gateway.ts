@@ -1,5 +1,4 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { type GraphiQLOptions, type Plugin, type YogaServerInstance, createYoga } from 'graphql-yoga';
 import { fetch as undiciFetch } from 'undici';
@@ -21,7 +20,9 @@ import { combineHttpHooks } from './combine-http-hooks.js';
 import { createContextFactory } from './context.js';
 import { createHardening } from './hardening.js';
 import { graphiqlAssets, renderGraphiQLPage } from './graphiql-assets.js';
+import { listen } from './listen.js';
 import { maskErrorsExceptDepartures } from './mask-errors.js';
+import { createMetricsListener } from './metrics-listener.js';
 import { Readiness } from './readiness.js';
 import type { NodeServerContext } from './server-context.js';
 import { loadTrustedDocuments } from './trusted-documents.js';
@@ -32,10 +33,14 @@ import { usePostOnlyMutations } from './use-post-only-mutations.js';
 import { useMetrics } from './use-metrics.js';
 import { useReadiness } from './use-readiness.js';
 import { useRequestLog } from './use-request-log.js';
+import { useRequestParameterChecks } from './use-request-parameter-checks.js';
 import { useScopeCacheRelease } from './use-scope-cache-release.js';
 import { useSecurityHeaders } from './use-security-headers.js';
 import { useTrustedDocuments } from './use-trusted-documents.js';
 import { useValidationCache } from './use-validation-cache.js';
+
+/** A slow client is cut at most this long after its timeout. */
+const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
 
 export interface GatewayOptions {
   config: GatewayConfig;
@@ -55,8 +60,13 @@ export interface Gateway {
   yoga: YogaServerInstance<NodeServerContext, GatewayContext>;
   readiness: Readiness;
   metrics: GatewayMetrics;
-  /** Starts listening on `config.host:config.port`; resolves with the base URL. */
+  /**
+   * Starts listening on `config.host:config.port`, and on the metrics listener's address when
+   * there is one; resolves with the public base URL.
+   */
   listen(): Promise<string>;
+  /** The metrics listener's base URL once listening; undefined when `/metrics` is on the public port. */
+  metricsUrl(): string | undefined;
   /** Stops accepting, lets in-flight requests finish within the grace period, then releases everything. */
   close(): Promise<void>;
 }
@@ -160,13 +170,14 @@ export function createGateway(options: GatewayOptions): Gateway {
     plugins: combineHttpHooks([
       useRequestLog(logger),
       useSecurityHeaders(),
-      useMetrics(metrics),
+      useMetrics(metrics, !config.metricsListener),
       useReadiness(readiness, '/readiness', () => ({ upstream: { graph: graphClient.circuit.report() } })),
       useContractErrorCodes(),
       useBodyLimit(config.http.maxBodyBytes),
       ...(config.http.graphiql ? [useGraphiQLAssets()] : []),
       usePostOnlyMutations(),
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
+      useRequestParameterChecks(),
       ...(trustedDocuments ? [useTrustedDocuments(trustedDocuments)] : []),
       ...hardening.plugins,
       useScopeCacheRelease(),
@@ -178,27 +189,43 @@ export function createGateway(options: GatewayOptions): Gateway {
     ]),
   });
 
-  const server = createServer(yoga);
-  // Longer than the idle timeout of the load balancers a gateway sits behind (AWS's ALB and nginx:
-  // 60 s). With Node's 5 s, the gateway would close connections the balancer is about to reuse,
-  // and the balancer would answer those requests with 502s of its own.
-  server.keepAliveTimeout = config.http.keepAliveTimeoutMs;
+  const server = createServer(
+    {
+      // Longer than the idle timeout of the load balancers a gateway sits behind (AWS's ALB and
+      // nginx: 60 s). With Node's 5 s, the gateway would close connections the balancer is about
+      // to reuse, and the balancer would answer those requests with 502s of its own.
+      keepAliveTimeout: config.http.keepAliveTimeoutMs,
+      // A client that trickles its headers or its body in holds a connection and a parser: Node's
+      // defaults (60 s for headers, 300 s for the request) are for servers nobody attacks. Idle
+      // time on a kept-alive connection does not count: the clock starts with a request's first byte.
+      headersTimeout: config.http.headersTimeoutMs,
+      requestTimeout: config.http.requestTimeoutMs,
+      // How often Node looks for connections over those timeouts (30 s by default, which let a
+      // 10 s timeout run to 40 s).
+      connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
+    },
+    yoga,
+  );
   server.on('clientError', answerClientError);
+  const metricsListener =
+    config.metricsListener &&
+    createMetricsListener(metrics, {
+      ...config.metricsListener,
+      headersTimeoutMs: config.http.headersTimeoutMs,
+      requestTimeoutMs: config.http.requestTimeoutMs,
+    });
+  let metricsUrl: string | undefined;
   let closing: Promise<void> | undefined;
 
   return {
     yoga,
     readiness,
     metrics,
-    listen: () =>
-      new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(config.port, config.host, () => {
-          const { address, port } = server.address() as AddressInfo;
-          const host = address.includes(':') ? `[${address}]` : address;
-          resolve(`http://${host}:${port}`);
-        });
-      }),
+    listen: async () => {
+      metricsUrl = metricsListener && (await metricsListener.listen());
+      return listen(server, config.port, config.host);
+    },
+    metricsUrl: () => metricsUrl,
     close: () => {
       closing ??= (async () => {
         readiness.beginShutdown();
@@ -212,6 +239,8 @@ export function createGateway(options: GatewayOptions): Gateway {
         const grace = setTimeout(() => server.closeAllConnections(), config.http.shutdownGraceMs);
         await drained;
         clearTimeout(grace);
+        // Scraped until the last request is done, so that the drain shows in the metrics.
+        await metricsListener?.close();
         verifier.close();
         await hardening.close();
         await dispatcher.close();

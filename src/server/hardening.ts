@@ -32,7 +32,8 @@ export function createHardening(config: GatewayConfig, logger: Logger, metrics: 
   ];
   if (off.length > 0) logger.warn({ off }, 'protections turned off by configuration');
   const plugins: Hardening['plugins'] = [useIntrospectionSwitch(config.http.introspection)];
-  if (!config.http.introspection || config.production) plugins.push(useFieldSuggestionMasking());
+  // Suggestions name fields and types: shown only where anyone may introspect anyway.
+  if (config.http.introspection !== true || config.production) plugins.push(useFieldSuggestionMasking());
   if (config.documentLimits.enabled) plugins.push(useDocumentLimits(config.documentLimits));
   if (limiter) plugins.push(useRateLimit(limiter, metrics));
   return {

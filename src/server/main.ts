@@ -82,7 +82,11 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
 
   const url = await gateway.listen();
-  logger.info({ url: `${url}/graphql`, mode: config.mode }, 'gateway listening');
+  const metricsUrl = gateway.metricsUrl();
+  logger.info(
+    { url: `${url}/graphql`, mode: config.mode, ...(metricsUrl ? { metrics: `${metricsUrl}/metrics` } : {}) },
+    'gateway listening',
+  );
   if (embedded) {
     logger.info(`GraphiQL: ${url}/graphql (demo persona tokens: ${url}/dev/personas)`);
   }

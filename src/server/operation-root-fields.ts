@@ -67,6 +67,17 @@ function rootFieldsOf(document: DocumentNode, operationName: string | null | und
   return found;
 }
 
+/** Whether the operation asks for `__schema` or `__type` (`__typename` is not introspection). */
+export function asksForIntrospection(
+  document: DocumentNode,
+  operationName: string | null | undefined,
+): boolean {
+  const root = rootFieldsOf(document, operationName);
+  return root !== null && root.fields.some((field) => INTROSPECTION_FIELDS.has(field.name.value));
+}
+
+const INTROSPECTION_FIELDS = new Set(['__schema', '__type']);
+
 /** The cost of the operation that `operationName` selects in `document`. */
 export function operationCost(
   document: DocumentNode,
@@ -87,7 +98,7 @@ export function operationCost(
 }
 
 /** Items of a list argument, written in the document or passed as a variable; 0 for non-lists. */
-function listLength(
+export function listLength(
   value: ValueNode,
   variables: Readonly<Record<string, unknown>> | null | undefined,
 ): number {

@@ -1,19 +1,15 @@
 import type { Plugin } from 'graphql-yoga';
+import { requestErrorResponse } from './request-error-response.js';
 
 /**
  * Refuses request bodies over `maxBytes` with 413: at once when `Content-Length` says so, and while
  * reading otherwise (chunked uploads), so that an oversized body is never buffered whole.
  */
 export function useBodyLimit(maxBytes: number): Plugin {
+  // The connection is closed after the answer: the rest of the body is never read, and a client
+  // still sending it would otherwise keep the connection until the keep-alive timeout.
   const tooLarge = () =>
-    Response.json(
-      {
-        errors: [
-          { message: `Request body exceeds ${maxBytes} bytes.`, extensions: { code: 'BAD_USER_INPUT' } },
-        ],
-      },
-      { status: 413 },
-    );
+    requestErrorResponse(413, `Request body exceeds ${maxBytes} bytes.`, { connection: 'close' });
   return {
     onRequest({ request, endResponse }) {
       const declared = Number(request.headers.get('content-length') ?? 0);

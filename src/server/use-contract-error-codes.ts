@@ -1,15 +1,23 @@
 import { GraphQLError } from 'graphql';
 import { type Plugin, isAsyncIterable } from 'graphql-yoga';
 
-/** Codes yoga gives to documents and variables that do not parse, validate or coerce. */
-const REQUEST_ERROR_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST']);
+/**
+ * Codes yoga gives to requests that do not parse, validate or coerce, or that name no operation of
+ * their document (`OPERATION_RESOLUTION_FAILURE`).
+ */
+const REQUEST_ERROR_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
 
 /**
  * The contract knows one code for a request that is wrong as written: `BAD_USER_INPUT`. graphql-js
  * and yoga label such errors with their own codes, or none at all: a variable of the wrong type,
- * a missing CSRF header (403). Each keeps its HTTP status and gets that code. Field errors (with a
- * `path`) and errors that already carry one of the contract's codes (401, 405, 429) are left as
- * they are.
+ * a missing CSRF header (403). Each keeps its HTTP status and gets that code, and repeats nothing
+ * of the request. Field errors (with a `path`) and errors that already carry one of the contract's
+ * codes (401, 405, 429) are left as they are.
  */
 export function useContractErrorCodes(): Plugin {
   return {
@@ -36,12 +44,26 @@ function isRequestError(error: GraphQLError): boolean {
   return code === undefined || REQUEST_ERROR_CODES.has(String(code));
 }
 
+/**
+ * The same error with the contract's code. yoga's `extensions.originalError` goes: for a body
+ * that is not JSON it holds the parser's message, which quotes the body. yoga also read it as "not
+ * a GraphQL request at all" to answer 400 where a JSON client would otherwise get 200; without it,
+ * the error's own status is kept by no longer marking it as one the spec lets yoga override.
+ */
 function recode(error: GraphQLError): GraphQLError {
+  const { originalError: quotesTheRequest, ...extensions } = error.extensions;
+  if (quotesTheRequest !== undefined && isObject(extensions.http)) {
+    extensions.http = { ...extensions.http, spec: false };
+  }
   return new GraphQLError(error.message, {
     nodes: error.nodes,
     source: error.source,
     positions: error.positions,
     originalError: error.originalError,
-    extensions: { ...error.extensions, code: 'BAD_USER_INPUT' },
+    extensions: { ...extensions, code: 'BAD_USER_INPUT' },
   });
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
 }

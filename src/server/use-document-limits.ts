@@ -4,7 +4,7 @@ import type { Plugin, YogaInitialContext } from 'graphql-yoga';
 import type { GatewayConfig } from '../config/config.js';
 import { BadUserInputError } from '../errors/gateway-errors.js';
 import { collectRootFields } from './operation-root-fields.js';
-import { costWithPageVariables } from './paging-cost.js';
+import { estimateOperation } from './paging-cost.js';
 
 export type DocumentLimits = Omit<GatewayConfig['documentLimits'], 'enabled'>;
 
@@ -19,10 +19,13 @@ export type DocumentLimits = Omit<GatewayConfig['documentLimits'], 'enabled'>;
  *   on many users, and they are rate limited per id.
  * - `maxListItems`: items of any list argument, written in the document or passed as a variable.
  * - The cost limit once more at execution for documents whose page sizes (`first`, `last`) are
- *   variables, which armor cannot see (`paging-cost.ts`).
+ *   variables, which armor cannot see, and `maxGraphCalls`: the Graph calls the operation may
+ *   make, from the document and the variables (both from one walk, `paging-cost.ts`), so that no
+ *   request that passes every other limit can cost Graph more than the largest legitimate query.
  *
  * Every refusal is `BAD_USER_INPUT`. Validation results are cached by yoga per document, so a
- * repeated document pays for the checks once; only the checks on variables run per request.
+ * repeated document pays for the checks once; only the checks on variables run per request (the
+ * estimate of a document that needs no variables is remembered with it).
  */
 export function useDocumentLimits(limits: DocumentLimits): Plugin {
   const armor = EnvelopArmorPlugin<YogaInitialContext>({
@@ -48,10 +51,21 @@ export function useDocumentLimits(limits: DocumentLimits): Plugin {
         setResultAndStopExecution({ errors: [tooManyItems(limits.maxListItems, longest)] });
         return;
       }
-      const cost = costWithPageVariables(args.document, args.operationName, args.variableValues);
-      if (cost !== undefined && cost > limits.maxCost) {
+      const estimate = estimateOperation(args.document, args.operationName, args.variableValues);
+      if (!estimate) return;
+      if (estimate.cost !== undefined && estimate.cost > limits.maxCost) {
         setResultAndStopExecution({
-          errors: [new BadUserInputError(`Query Cost limit of ${limits.maxCost} exceeded, found ${cost}.`)],
+          errors: [
+            new BadUserInputError(`Query Cost limit of ${limits.maxCost} exceeded, found ${estimate.cost}.`),
+          ],
+        });
+      } else if (estimate.graphCalls > limits.maxGraphCalls) {
+        setResultAndStopExecution({
+          errors: [
+            new BadUserInputError(
+              `This request would need up to ${estimate.graphCalls} Graph calls; the limit is ${limits.maxGraphCalls} (MAX_GRAPH_CALLS).`,
+            ),
+          ],
         });
       }
     },

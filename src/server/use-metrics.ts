@@ -1,13 +1,19 @@
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayMetrics } from '../observability/metrics.js';
 
-/** Serves `GET /metrics` in Prometheus text format and counts and times every request. */
-export function useMetrics(metrics: GatewayMetrics, path = '/metrics'): Plugin {
+export const METRICS_PATH = '/metrics';
+
+/**
+ * Counts and times every request, and serves `GET /metrics` in Prometheus text format unless
+ * `serve` is false: then the metrics have a listener of their own (metrics-listener.ts) and this
+ * port answers the path as any unknown one (404).
+ */
+export function useMetrics(metrics: GatewayMetrics, serve = true): Plugin {
   const started = new WeakMap<Request, () => number>();
   return {
     // Not `async`: a hook that returns a promise puts every request through one more await.
     onRequest({ request, url, endResponse }) {
-      if (url.pathname === path && request.method === 'GET') {
+      if (serve && url.pathname === METRICS_PATH && request.method === 'GET') {
         return metrics.registry
           .metrics()
           .then((text) =>

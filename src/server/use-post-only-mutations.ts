@@ -1,5 +1,6 @@
 import { OperationTypeNode, getOperationAST, parse } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { requestErrorResponse } from './request-error-response.js';
 
 /**
  * A mutation sent over GET answers 405 whatever else is wrong with the request: the CSRF check
@@ -20,16 +21,7 @@ export function usePostOnlyMutations(): Plugin {
         return;
       }
       if (!isMutation) return;
-      endResponse(
-        Response.json(
-          {
-            errors: [
-              { message: 'Mutations are only accepted over POST.', extensions: { code: 'BAD_USER_INPUT' } },
-            ],
-          },
-          { status: 405, headers: { allow: 'POST' } },
-        ),
-      );
+      endResponse(requestErrorResponse(405, 'Mutations are only accepted over POST.', { allow: 'POST' }));
     },
   };
 }

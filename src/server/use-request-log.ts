@@ -11,13 +11,17 @@ interface RequestRecord {
   caller?: Caller | null;
 }
 
+/** Characters of a client-sent operation name that reach the log. */
+const MAX_LOGGED_NAME = 100;
+
 /** Probes and scrapes, logged at debug so that they do not drown the requests that matter. */
 const QUIET_PATHS = new Set(['/health', '/readiness', '/metrics']);
 
 /**
- * One log line per request, for audit: method, path, status, duration, operation name and the
- * verified caller's tenant and object ids. Never the token, the query text or the variables
- * (which name the users acted on): the upstream calls log their own request ids for support.
+ * One log line per request, for audit: method, path, status, duration, operation name, the
+ * verified caller's tenant and object ids, and whether the client left before its answer. Never
+ * the token, the query text or the variables (which name the users acted on): the upstream calls
+ * log their own request ids for support.
  */
 export function useRequestLog(logger: Logger): Plugin<GatewayPluginContext> {
   // Every line is at info or debug, and LOG_LEVEL is fixed when the gateway starts: above info the
@@ -31,8 +35,11 @@ export function useRequestLog(logger: Logger): Plugin<GatewayPluginContext> {
     },
     onParams({ request, params }) {
       const record = records.get(request);
-      // Client text, not yet checked against a document: bounded, and replaced once one executes.
-      if (record) record.operationName = params.operationName?.slice(0, 100);
+      // Client text, not yet checked against a document: bounded in characters, and replaced once
+      // one executes. onParams runs only for a request that parsed as GraphQL over HTTP, with a
+      // string `operationName` (useRequestParameterChecks); anything else is never logged.
+      const name: unknown = params.operationName;
+      if (record && typeof name === 'string') record.operationName = name.slice(0, MAX_LOGGED_NAME);
     },
     onExecute({ args }) {
       const record = records.get(args.contextValue.request);
@@ -56,6 +63,9 @@ export function useRequestLog(logger: Logger): Plugin<GatewayPluginContext> {
         operationName: record.operationName,
         callerTenantId: record.caller?.tenantId,
         callerObjectId: record.caller?.objectId,
+        // The connection closed before the answer was out: `status` is what the gateway would
+        // have answered (a removal may have gone through), not what the client received.
+        clientDeparted: request.signal.aborted || undefined,
       };
       if (QUIET_PATHS.has(record.path)) logger.debug(line, 'request');
       else logger.info(line, 'request');

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { type ExecutionResult, print } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { type GatewayConfig, loadConfig } from '../../src/config/config.js';
+import { embeddedGatewayExtras } from '../../src/emulator/embedded-graphiql.js';
 import { type EmbeddedServices, startEmbeddedServices } from '../../src/emulator/embedded-services.js';
 import { type PersonaName, personaClaims } from '../../src/emulator/personas.js';
 import { createLogger } from '../../src/observability/logger.js';
@@ -25,6 +26,8 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   /** Extra yoga plugins, after the gateway's own, e.g. to observe a request's context. */
   plugins?: Plugin[];
+  /** `embedded` applies the embedded mode's defaults and adds its GraphiQL and `/dev/personas`. */
+  mode?: GatewayConfig['mode'];
 }
 
 export interface GraphQLHttpResponse<TData> {
@@ -51,7 +54,7 @@ export class GatewayHarness {
     const services = await startEmbeddedServices();
     options.beforeGateway?.(services);
     const config: GatewayConfig = {
-      ...loadConfig({ ...services.env, LOG_LEVEL: 'debug', ...options.env }),
+      ...loadConfig({ ...services.env, LOG_LEVEL: 'debug', ...options.env }, options.mode),
       upstreamCa: services.tls.ca,
     };
     const logLines: string[] = [];
@@ -61,10 +64,12 @@ export class GatewayHarness {
         done();
       },
     });
+    const extras = options.mode === 'embedded' ? embeddedGatewayExtras(services) : undefined;
     const gateway = createGateway({
       config,
       logger: createLogger(config.logLevel, sink),
-      ...(options.plugins ? { plugins: options.plugins } : {}),
+      ...(extras ? { graphiql: extras.graphiql } : {}),
+      plugins: [...(extras?.plugins ?? []), ...(options.plugins ?? [])],
     });
     const harness = new GatewayHarness(services, gateway, config, logLines);
     if (options.readiness !== 'skip') await harness.untilReady();

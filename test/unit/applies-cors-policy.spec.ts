@@ -71,10 +71,89 @@ describe('CORS without CORS_ORIGINS (the default)', () => {
   });
   afterAll(() => harness.close());
 
-  it('allows no origin at all', async () => {
-    for (const response of [await preflight(harness, ALLOWED), await crossOriginPost(harness, ALLOWED)]) {
+  it.each([ALLOWED, 'http://localhost:5173'])('allows no origin at all: %s', async (origin) => {
+    for (const response of [await preflight(harness, origin), await crossOriginPost(harness, origin)]) {
       expect(response.headers.has('access-control-allow-origin')).toBe(false);
       expect(response.headers.has('access-control-allow-methods')).toBe(false);
     }
   });
+
+  it('refuses a preflight as CORS does, with no CSRF error', async () => {
+    const response = await preflight(harness, ALLOWED);
+    expect(response.status).toBe(204);
+    expect(await response.text()).toBe('');
+  });
+});
+
+describe('CORS in the embedded mode without CORS_ORIGINS', () => {
+  let harness: GatewayHarness;
+  beforeAll(async () => {
+    harness = await GatewayHarness.start({ mode: 'embedded' });
+  });
+  afterAll(() => harness.close());
+
+  it.each(['http://localhost:5173', 'http://127.0.0.1:8080', 'http://localhost:4420'])(
+    'lets a dev server at %s call the gateway',
+    async (origin) => {
+      const allowed = await preflight(harness, origin);
+      expect(allowed.status).toBe(204);
+      expect(allowed.headers.get('access-control-allow-origin')).toBe(origin);
+      expect(allowed.headers.get('access-control-allow-headers')).toContain('authorization');
+      const answer = await crossOriginPost(harness, origin);
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('access-control-allow-origin')).toBe(origin);
+    },
+  );
+
+  it.each([
+    'http://localhost',
+    'https://localhost:5173',
+    'http://localhost.evil.example:5173',
+    'http://127.0.0.2:5173',
+    'http://[::1]:5173',
+    REFUSED,
+  ])('refuses %s with a plain CORS refusal, not the CSRF error', async (origin) => {
+    const response = await preflight(harness, origin);
+    expect(response.status).toBe(204);
+    expect(response.headers.has('access-control-allow-origin')).toBe(false);
+    expect(await response.text()).toBe('');
+  });
+
+  it('applies the same rule to /dev/personas', async () => {
+    const allowed = await harness.fetch('/dev/personas', { headers: { origin: 'http://localhost:5173' } });
+    expect(allowed.status).toBe(200);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+    const refused = await harness.fetch('/dev/personas', { headers: { origin: REFUSED } });
+    expect(refused.headers.has('access-control-allow-origin')).toBe(false);
+  });
+
+  it('keeps CORS_ORIGINS, when set, in place of the embedded default', () => {
+    const config = loadConfig({ ...harness.services.env, CORS_ORIGINS: ALLOWED }, 'embedded');
+    expect(config.http.corsOrigins).toEqual([ALLOWED]);
+  });
+});
+
+describe('CORS_ORIGINS with any port', () => {
+  let harness: GatewayHarness;
+  beforeAll(async () => {
+    harness = await GatewayHarness.start({ env: { CORS_ORIGINS: 'https://app.contoso.example:*' } });
+  });
+  afterAll(() => harness.close());
+
+  it.each([
+    ['https://app.contoso.example:8443', true],
+    ['https://app.contoso.example', false],
+    ['http://app.contoso.example:8443', false],
+    ['https://app.contoso.example.evil.example:8443', false],
+  ])('%s allowed: %s', async (origin, allowed) => {
+    const response = await preflight(harness, origin);
+    expect(response.headers.get('access-control-allow-origin')).toBe(allowed ? origin : null);
+  });
+
+  it.each(['http://localhost:*/path', 'http://localhost:**', 'localhost:*'])(
+    'refuses to start with %j',
+    (entry) => {
+      expect(() => loadConfig({ ...harness.services.env, CORS_ORIGINS: entry })).toThrow(/CORS_ORIGINS/);
+    },
+  );
 });

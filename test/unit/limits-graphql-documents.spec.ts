@@ -57,6 +57,7 @@ describe('document limits, with the defaults', () => {
       maxTokens: 1000,
       maxDirectives: 50,
       maxCost: 1_000_000,
+      maxGraphCalls: 101,
       maxListItems: 1000,
       maxMutationFields: 1,
     });

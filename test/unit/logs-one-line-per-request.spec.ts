@@ -58,6 +58,26 @@ describe('request log', () => {
     expect(String(lines[0]!.operationName).length).toBeLessThanOrEqual(100);
   });
 
+  it.each([
+    ['a megabyte in an array', ['Y'.repeat(1_000_000)]],
+    ['structured JSON', [{ a: 1 }, { b: 'INJ' }, 3]],
+    ['a number', 7],
+    ['an object', { b: 'INJ' }],
+  ])(
+    'answers an operationName that is %s with 400 and one short line without it',
+    async (_name, operationName) => {
+      const before = harness.logs().length;
+      const response = await harness.post({ query: '{ __typename }', operationName });
+      expect(response.status).toBe(400);
+      const lines = harness.logEntries(before).filter((line) => line.level >= INFO);
+      expect(lines).toEqual([expect.objectContaining({ msg: 'request', status: 400 })]);
+      expect(lines[0]).not.toHaveProperty('operationName');
+      // yoga's debug lines included: nothing of the name reaches the log, at any level.
+      expect(harness.logs().length - before).toBeLessThan(1_000);
+      expect(harness.logs().slice(before)).not.toContain('INJ');
+    },
+  );
+
   it('logs probes and metric scrapes at debug only', async () => {
     const lines = await requestLines(async () => {
       await harness.fetch('/health');

@@ -46,13 +46,17 @@ describe('configuration', () => {
     const config = loadConfig({ ...REQUIRED, NODE_ENV: 'production' });
     expect(config.auth.audiences).toEqual(['api://gateway', '11111111-1111-1111-1111-111111111111']);
     expect(config.auth.issuers).toEqual(['https://login.microsoftonline.com/tenant/v2.0']);
+    expect(config.auth.allowedTenants).toEqual(['tenant']);
+    expect(
+      loadConfig({ ...REQUIRED, AUTH_ALLOWED_TENANTS: 'Tenant, OTHER-Tenant' }).auth.allowedTenants,
+    ).toEqual(['tenant', 'other-tenant']);
     expect(config.auth.jwksUri.href).toBe('https://login.microsoftonline.com/tenant/discovery/v2.0/keys');
     expect(config.azure.authorityHost).toBe('https://login.microsoftonline.com');
     expect(config.graph).toMatchObject({ baseUrl: 'https://graph.microsoft.com/beta', timeoutMs: 10_000 });
     expect(config.rateLimit).toMatchObject({ operationsPerMinute: 600, removalsPerMinute: 60 });
     expect(config.http).toMatchObject({
       graphiql: true,
-      introspection: true,
+      introspection: 'authenticated',
       maxBodyBytes: 1_048_576,
       corsOrigins: [],
       keepAliveTimeoutMs: 65_000,
@@ -91,6 +95,54 @@ describe('configuration', () => {
       'GRAPH_BATCH_CONCURRENCY',
       'GRAPH_OUTBOUND_REMOVAL',
     ]);
+  });
+
+  it('reads the client timeouts, headers no longer than the whole request', () => {
+    expect(loadConfig(REQUIRED).http).toMatchObject({
+      keepAliveTimeoutMs: 65_000,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+    });
+    expect(
+      loadConfig({ ...REQUIRED, HTTP_HEADERS_TIMEOUT_MS: '2000', HTTP_REQUEST_TIMEOUT_MS: '2000' }).http,
+    ).toMatchObject({ headersTimeoutMs: 2_000, requestTimeoutMs: 2_000 });
+    expect(problemsOf({ ...REQUIRED, HTTP_HEADERS_TIMEOUT_MS: '40000' })).toEqual([
+      'HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS',
+    ]);
+    expect(problemsOf({ ...REQUIRED, HTTP_REQUEST_TIMEOUT_MS: '0' })).toEqual([
+      expect.stringMatching(/^HTTP_REQUEST_TIMEOUT_MS /),
+    ]);
+  });
+
+  it('reads the metrics listener: none by default, loopback when METRICS_PORT alone is set', () => {
+    expect(loadConfig(REQUIRED).metricsListener).toBeUndefined();
+    expect(loadConfig({ ...REQUIRED, METRICS_PORT: '9464' }).metricsListener).toEqual({
+      port: 9464,
+      host: '127.0.0.1',
+    });
+    expect(
+      loadConfig({ ...REQUIRED, METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0' }).metricsListener,
+    ).toEqual({
+      port: 9464,
+      host: '0.0.0.0',
+    });
+    expect(problemsOf({ ...REQUIRED, METRICS_PORT: 'nine' })).toEqual([
+      expect.stringMatching(/^METRICS_PORT /),
+    ]);
+  });
+
+  it('reads INTROSPECTION as true, false or authenticated; open by default outside production', () => {
+    expect(loadConfig(REQUIRED).http.introspection).toBe(true);
+    for (const [value, mode] of [
+      ['true', true],
+      ['false', false],
+      ['authenticated', 'authenticated'],
+    ] as const) {
+      expect(
+        loadConfig({ ...REQUIRED, NODE_ENV: 'production', INTROSPECTION: value }).http.introspection,
+      ).toBe(mode);
+    }
+    expect(problemsOf({ ...REQUIRED, INTROSPECTION: 'yes' })[0]).toMatch(/^INTROSPECTION /);
   });
 
   it('builds the JWKS default from AZURE_AUTHORITY_HOST', () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GatewayHarness } from '../support/gateway-harness.js';
+import { GatewayHarness, errorCodes } from '../support/gateway-harness.js';
 
 const MISSPELLED = [
   '{ viewr { kind } }',
@@ -78,12 +78,42 @@ describe('production posture: NODE_ENV=production, GRAPHIQL=false, INTROSPECTION
   });
 });
 
-describe('production posture with introspection left on (the contract default)', () => {
+const SCHEMA_QUERY = '{ __schema { queryType { name } } }';
+const TYPE_BY_FRAGMENT = 'query Q { ...T } fragment T on Query { __type(name: "Query") { name } }';
+
+describe('production posture with INTROSPECTION unset (the contract default: authenticated)', () => {
   let harness: GatewayHarness;
   beforeAll(async () => {
     harness = await GatewayHarness.start({ env: { NODE_ENV: 'production' } });
   });
   afterAll(() => harness.close());
+
+  it('defaults to introspection for verified callers only', () => {
+    expect(harness.config.http.introspection).toBe('authenticated');
+  });
+
+  it.each([SCHEMA_QUERY, TYPE_BY_FRAGMENT])('refuses anonymous introspection with 401: %s', async (query) => {
+    const response = await harness.post({ query });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+    expect(errorCodes(response)).toEqual(['UNAUTHENTICATED']);
+    expect(response.body.data ?? null).toBeNull();
+  });
+
+  it('introspects for a caller with a verified token', async () => {
+    const token = await harness.token('user');
+    for (const query of [SCHEMA_QUERY, TYPE_BY_FRAGMENT]) {
+      const response = await harness.post({ query }, token);
+      expect(response.status).toBe(200);
+      expect(errorCodes(response)).toEqual([]);
+    }
+  });
+
+  it('answers `__typename` anonymously: it is not introspection', async () => {
+    const response = await harness.post({ query: '{ __typename }' });
+    expect(response.status).toBe(200);
+    expect(response.body.data).toEqual({ __typename: 'Query' });
+  });
 
   it('still masks field suggestions, again when the same document is repeated', async () => {
     for (let i = 0; i < 3; i += 1) {
@@ -91,6 +121,34 @@ describe('production posture with introspection left on (the contract default)',
       expect(text).toMatch(/Cannot query field/);
       expect(text).not.toMatch(/Did you mean/);
     }
+  });
+});
+
+describe('production posture with INTROSPECTION=true', () => {
+  let harness: GatewayHarness;
+  beforeAll(async () => {
+    harness = await GatewayHarness.start({ env: { NODE_ENV: 'production', INTROSPECTION: 'true' } });
+  });
+  afterAll(() => harness.close());
+
+  it('introspects for anyone, and still masks field suggestions', async () => {
+    const response = await harness.post({ query: SCHEMA_QUERY });
+    expect(response.status).toBe(200);
+    expect(errorCodes(response)).toEqual([]);
+    expect(await messages(harness, MISSPELLED[0]!)).not.toMatch(/Did you mean/);
+  });
+});
+
+describe('development (no NODE_ENV), INTROSPECTION=authenticated', () => {
+  let harness: GatewayHarness;
+  beforeAll(async () => {
+    harness = await GatewayHarness.start({ env: { INTROSPECTION: 'authenticated' } });
+  });
+  afterAll(() => harness.close());
+
+  it('refuses anonymous introspection and masks suggestions: introspection is not open to anyone', async () => {
+    expect((await harness.post({ query: SCHEMA_QUERY })).status).toBe(401);
+    expect(await messages(harness, MISSPELLED[1]!)).not.toMatch(/Did you mean/);
   });
 });
 
@@ -103,6 +161,13 @@ describe('development (no NODE_ENV), introspection on', () => {
 
   it.each(MISSPELLED)('keeps the suggestions for %s, which help while exploring', async (query) => {
     expect(await messages(harness, query)).toMatch(/Did you mean "\w+"\?/);
+  });
+
+  it('introspects for anyone: the default outside production, the embedded mode included', async () => {
+    expect(harness.config.http.introspection).toBe(true);
+    const response = await harness.post({ query: SCHEMA_QUERY });
+    expect(response.status).toBe(200);
+    expect(errorCodes(response)).toEqual([]);
   });
 });
 

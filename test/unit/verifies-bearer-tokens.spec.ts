@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { type JWK, SignJWT, exportJWK, exportSPKI, generateKeyPair, importJWK } from 'jose';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { PERSONAS, personaClaims } from '../../src/emulator/personas.js';
+import { DEMO_TENANT_ID, PERSONAS, personaClaims } from '../../src/emulator/personas.js';
 import {
+  RemoveOutboundSharedUserProfilesPersonalDataDocument as BulkRemove,
   RemoveOutboundSharedUserProfilePersonalDataDocument as Remove,
   ViewerDocument,
 } from '../generated/graphql.js';
@@ -99,6 +101,42 @@ describe('bearer token verification', () => {
     expect(response.body.data?.viewer.kind).toBe('USER');
   });
 
+  it('answers 401 to a Graph-bound field of a token expired within the skew, which the authority would not exchange', async () => {
+    const token = await harness.token('admin', { iat: now() - 3600, nbf: now() - 3600, exp: now() - 20 });
+    expect((await harness.execute(ViewerDocument, {}, token)).status).toBe(200);
+    const exchanges = harness.identityProvider.stats.tokenRequests.on_behalf_of;
+    const single = await harness.execute(Remove, { userId: PERSONAS.user.objectId }, token);
+    const bulk = await harness.execute(BulkRemove, { userIds: [PERSONAS.user.objectId] }, token);
+    for (const response of [single, bulk]) {
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+      expect(errorCodes(response)).toEqual(['UNAUTHENTICATED']);
+      expect(response.body.errors![0]!.message).toMatch(/expired/);
+    }
+    expect(harness.identityProvider.stats.tokenRequests.on_behalf_of).toBe(exchanges);
+    expect(harness.graph.requests).toHaveLength(0);
+  });
+
+  it.each([
+    [500133, 'Assertion is not within its valid time range.', 401, 'UNAUTHENTICATED'],
+    [50013, 'Assertion failed signature validation.', 200, 'UPSTREAM_ERROR'],
+  ])(
+    'answers the authority’s invalid_grant AADSTS%i (%s) with HTTP %i %s',
+    async (aadsts, description, status, code) => {
+      // A token the gateway still finds valid, refused by an authority whose clock runs ahead; its
+      // own `uti`, so that no Graph token cached for an earlier token answers instead.
+      const token = await harness.token('admin', { uti: randomUUID() });
+      harness.identityProvider.faults.add({
+        route: 'token',
+        oauthError: { error: 'invalid_grant', aadsts, description },
+      });
+      const response = await harness.execute(Remove, { userId: PERSONAS.user.objectId }, token);
+      expect(response.status).toBe(status);
+      expect(errorCodes(response)).toEqual([code]);
+      expect(harness.graph.requests).toHaveLength(0);
+    },
+  );
+
   it('accepts a token that becomes valid within the 60 s skew', async () => {
     const token = await harness.token('user', { nbf: now() + 30, iat: now() });
     const response = await harness.execute(ViewerDocument, {}, token);
@@ -158,6 +196,24 @@ describe('bearer token verification', () => {
     expect(errorCodes(response)).toEqual(['FORBIDDEN']);
   });
 
+  it('refuses a token of another tenant whose issuer and audience are accepted', async () => {
+    const foreign = await harness.token('admin', { tid: '0b4c5e4e-3f1a-4d7b-9c8e-2a6f1d3b5c7e' });
+    const exchanges = harness.identityProvider.stats.tokenRequests.on_behalf_of;
+    const viewer = await harness.execute(ViewerDocument, {}, foreign);
+    expect(viewer.status).toBe(401);
+    expect(viewer.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+    expect(errorCodes(viewer)).toEqual(['UNAUTHENTICATED']);
+    await expectRefused(foreign);
+    expect(harness.identityProvider.stats.tokenRequests.on_behalf_of).toBe(exchanges);
+  });
+
+  it('compares the tenant id without regard to case', async () => {
+    const token = await harness.token('user', { tid: harness.config.auth.tenantId.toUpperCase() });
+    const response = await harness.execute(ViewerDocument, {}, token);
+    expect(response.status).toBe(200);
+    expect(response.body.data?.viewer.kind).toBe('USER');
+  });
+
   it('refuses garbage that only looks like a token', async () => {
     await expectRefused('abc.def.ghi');
   });
@@ -174,5 +230,33 @@ describe('a signing key rotated right after start', () => {
     } finally {
       await harness.close();
     }
+  });
+});
+
+describe('AUTH_ALLOWED_TENANTS', () => {
+  const OTHER_TENANT = '0b4c5e4e-3f1a-4d7b-9c8e-2a6f1d3b5c7e';
+  let harness: GatewayHarness;
+  beforeAll(async () => {
+    const allowed = `${DEMO_TENANT_ID}, ${OTHER_TENANT.toUpperCase()}`;
+    harness = await GatewayHarness.start({ env: { AUTH_ALLOWED_TENANTS: allowed } });
+  });
+  afterAll(() => harness.close());
+
+  it('accepts every listed tenant and still refuses the others', async () => {
+    const listed = await harness.execute(
+      ViewerDocument,
+      {},
+      await harness.token('user', { tid: OTHER_TENANT }),
+    );
+    expect(listed.body.data?.viewer.tenantId).toBe(OTHER_TENANT);
+    const own = await harness.execute(ViewerDocument, {}, await harness.token('user'));
+    expect(own.status).toBe(200);
+    const unlisted = await harness.execute(
+      ViewerDocument,
+      {},
+      await harness.token('user', { tid: 'c2d5a8e1-7b3f-4e6a-9d1c-5f8b2e4a6c9d' }),
+    );
+    expect(unlisted.status).toBe(401);
+    expect(errorCodes(unlisted)).toEqual(['UNAUTHENTICATED']);
   });
 });

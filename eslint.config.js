@@ -3,7 +3,15 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'test/generated/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'test/generated/**',
+      'examples/web/src/gql/**',
+      'examples/web/dist/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

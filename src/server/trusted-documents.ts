@@ -7,9 +7,14 @@ export type TrustedDocuments = ReadonlyMap<string, string>;
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
+/** The client preset writes `sha256:<hex>` with `hashAlgorithm: 'sha256'`; both spellings name one document. */
+export function bareHash(hash: string): string {
+  return hash.startsWith('sha256:') ? hash.slice('sha256:'.length) : hash;
+}
+
 /**
- * Reads a persisted-documents manifest, `{ "<sha256 hex>": "<document>" }`, as GraphQL Codegen's
- * client preset writes it (`persistedDocuments`). Every key must be the SHA-256 of its document,
+ * Reads a persisted-documents manifest, `{ "<sha256 hex>": "<document>" }` (keys may also read
+ * `sha256:<hex>`), as GraphQL Codegen's client preset writes it (`persistedDocuments`). Every key must be the SHA-256 of its document,
  * so an edited manifest cannot run one document under another's name. Anything wrong stops the
  * start with an error naming `TRUSTED_DOCUMENTS`.
  */
@@ -26,7 +31,8 @@ export function loadTrustedDocuments(path: string): TrustedDocuments {
   }
   const documents = new Map<string, string>();
   const problems: string[] = [];
-  for (const [hash, document] of Object.entries(manifest)) {
+  for (const [key, document] of Object.entries(manifest)) {
+    const hash = bareHash(key);
     if (!SHA256_HEX.test(hash) || typeof document !== 'string') {
       problems.push(
         `TRUSTED_DOCUMENTS has an entry that is not "<sha256 hex>": "<document>": ${hash.slice(0, 80)}`,

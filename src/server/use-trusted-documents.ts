@@ -1,19 +1,19 @@
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import type { Plugin } from 'graphql-yoga';
 import { GatewayError } from '../errors/gateway-errors.js';
-import type { TrustedDocuments } from './trusted-documents.js';
+import { type TrustedDocuments, bareHash } from './trusted-documents.js';
 
 const refusal = (message: string) => () => new GatewayError('BAD_USER_INPUT', message, { httpStatus: 400 });
 
 /**
  * Runs only the documents of the trusted manifest (`TRUSTED_DOCUMENTS`), named by their SHA-256 in
- * the persisted-query extension: `{"extensions":{"persistedQuery":{"version":1,"sha256Hash":"…"}}}`,
- * with no `query`. Anything else is refused with `BAD_USER_INPUT` before it is parsed.
+ * the persisted-query extension: `{"extensions":{"persistedQuery":{"version":1,"sha256Hash":"…"}}}`
+ * (bare hex, or `sha256:` and hex), with no `query`. Anything else is refused with `BAD_USER_INPUT` before it is parsed.
  */
 export function useTrustedDocuments(documents: TrustedDocuments): Plugin {
   return usePersistedOperations({
     allowArbitraryOperations: false,
-    getPersistedOperation: (hash) => documents.get(hash) ?? null,
+    getPersistedOperation: (hash) => documents.get(bareHash(hash)) ?? null,
     customErrors: {
       persistedQueryOnly: refusal(
         'Only trusted documents run here: send the SHA-256 of a document of the manifest in extensions.persistedQuery, without a query.',

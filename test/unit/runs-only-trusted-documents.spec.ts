@@ -41,6 +41,19 @@ describe('with TRUSTED_DOCUMENTS', () => {
     expect(body).toEqual({ data: { viewer: { kind: 'USER', userId: PERSONAS.user.objectId } } });
   });
 
+  it('reads a hash written as the client preset writes it, sha256:<hex>', async () => {
+    const request = {
+      extensions: { persistedQuery: { version: 1, sha256Hash: `sha256:${sha256(WHO_AM_I)}` } },
+    };
+    const { body } = await suite.harness.post(request, suite.token);
+    expect(body.data).toEqual({ viewer: { kind: 'USER', userId: PERSONAS.user.objectId } });
+  });
+
+  it('reads a manifest whose keys carry the sha256: prefix', () => {
+    const file = manifestFile('prefixed.json', JSON.stringify({ [`sha256:${sha256(WHO_AM_I)}`]: WHO_AM_I }));
+    expect([...loadTrustedDocuments(file).keys()]).toEqual([sha256(WHO_AM_I)]);
+  });
+
   it('runs a trusted mutation with its variables, and it reaches Graph', async () => {
     const { body } = await suite.harness.post(
       byHash(REMOVE, { userId: PERSONAS.user.objectId }),

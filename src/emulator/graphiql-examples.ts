@@ -10,10 +10,27 @@ export interface GraphiQLExample {
 
 function signedInAs(persona: PersonaName): string {
   const { displayName, description } = PERSONAS[persona];
-  return `# Signed in as the demo persona "${persona}" (${displayName}):
-# ${description}
-# The Authorization header below holds this persona's token. Press the run button;
-# where a tab holds several operations, pick one (or put the cursor in it: Ctrl+Enter).`;
+  return commentLines(
+    `Signed in as the demo persona "${persona}" (${displayName}): ${description}`,
+    "The Authorization header below is this persona's token. Press the run button; where a tab holds several operations, pick one.",
+  );
+}
+
+/** Paragraphs as `#` comment lines short enough for GraphiQL's editor. */
+function commentLines(...paragraphs: string[]): string {
+  const lines: string[] = [];
+  for (const paragraph of paragraphs) {
+    let line = '#';
+    for (const word of paragraph.split(' ')) {
+      if (line.length + word.length + 1 > 52 && line !== '#') {
+        lines.push(line);
+        line = '#';
+      }
+      line += ` ${word}`;
+    }
+    lines.push(line);
+  }
+  return lines.join('\n');
 }
 
 /**
@@ -37,8 +54,9 @@ export function graphiqlExamples(): GraphiQLExample[] {
       persona: 'user',
       query: `${signedInAs('user')}
 
-# The gateway verifies the token, exchanges it on behalf of the user, and asks (emulated)
-# Microsoft Graph to remove the data this user shares with other tenants.
+# The gateway verifies the token, exchanges it on
+# behalf of the user, and asks (emulated) Microsoft
+# Graph to remove what this user shares with others.
 # 1 upstream call.
 mutation RemoveMySharedProfileData {
   removeOutboundSharedUserProfilePersonalData(userId: "${user}") {
@@ -60,7 +78,8 @@ query WhoAmI {
   viewer { kind userId tenantId scopes roles }
 }
 
-# Any of the four scopes reads one's own profile: the profile, then its tenants.
+# Any of the four scopes reads one's own profile:
+# the profile, then its tenants.
 # 2 upstream calls.
 query MySharedProfile {
   outboundSharedUserProfile(userId: "${user}") {
@@ -85,7 +104,8 @@ mutation RemoveMyDataForOneTenant {
       persona: 'admin',
       query: `${signedInAs('admin')}
 
-# Graph is asked for $top=5. To page on, copy pageInfo.endCursor into \`after\`.
+# Graph is asked for $top=5. To page on, copy
+# pageInfo.endCursor into \`after\`.
 # 1 upstream call.
 query AdminListsProfiles {
   outboundSharedUserProfiles(first: 5) {
@@ -94,7 +114,8 @@ query AdminListsProfiles {
   }
 }
 
-# 1 for the page, then 1 per profile for its tenants, 8 at a time (not one by one).
+# 1 for the page, then 1 per profile for its
+# tenants, 8 at a time (not one by one).
 # 11 upstream calls.
 query AdminListsProfilesWithTenants {
   outboundSharedUserProfiles(first: 10) {
@@ -103,7 +124,8 @@ query AdminListsProfilesWithTenants {
   }
 }
 
-# The profile, then its tenants. An id Graph does not know answers null.
+# The profile, then its tenants. An id Graph does
+# not know answers null.
 # 2 upstream calls.
 query AdminReadsOneOutboundProfile {
   outboundSharedUserProfile(userId: "${user}") {
@@ -139,8 +161,9 @@ mutation AdminRemovesGuestData {
   removeInboundSharedUserProfilePersonalData(userId: "${guest.userId}") { userId requestedAt upstreamRequestId }
 }
 
-# One result per id, in input order; one id's failure never fails the others.
-# 1 upstream call: a Graph $batch carries up to 20 removals.
+# One result per id, in input order; one id's
+# failure never fails the others.
+# 1 upstream call: a $batch carries up to 20 ids.
 mutation AdminRemovesOutboundProfilesInBulk {
   removeOutboundSharedUserProfilesPersonalData(userIds: [${outboundIds.join(', ')}]) {
     accepted
@@ -168,8 +191,9 @@ query ReaderListsGuests {
       persona: 'app',
       query: `${signedInAs('app')}
 
-# An application acts with the gateway's own client-credentials token.
-# 1 upstream call: a Graph $batch carries up to 20 removals.
+# An application acts with the gateway's own
+# client-credentials token.
+# 1 upstream call: a $batch carries up to 20 ids.
 mutation AppRemovesInBulk {
   removeInboundSharedUserProfilesPersonalData(userIds: [${inboundIds.join(', ')}]) {
     accepted

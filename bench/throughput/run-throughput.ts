@@ -88,7 +88,7 @@ export async function runThroughput(options: ThroughputOptions): Promise<Through
 
     // Two fresh processes, started and warmed up alike: the gateway that had run the phases above
     // read 271–288 µs per request here against 223–237 for a fresh one with the protections off,
-    // while two fresh ones differ by 21 µs (BENCHMARKS.md, session 7).
+    // while two fresh ones differ by 21 µs (tuning session 7; in the git history of BENCHMARKS.md).
     log('protections on versus off: two fresh gateways, one with rate limiting and document limits off');
     const pair = await Promise.all([
       startGateway(upstream, { name: 'gateway' }),

@@ -134,7 +134,7 @@ const httpsUrl = z
   })
   .refine((url) => url.protocol === 'https:', 'must be an https:// URL');
 
-const envSchema = z.object({
+export const envSchema = z.object({
   NODE_ENV: z.string().optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().min(1).optional(),
@@ -190,6 +190,263 @@ const envSchema = z.object({
   HTTP_REQUEST_TIMEOUT_MS: positiveInt.default(30_000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
+
+/** The sections of docs/configuration.md, in the page's order. */
+export type ConfigGroup =
+  | 'mode'
+  | 'listening'
+  | 'authentication'
+  | 'client'
+  | 'graph'
+  | 'rate-limits'
+  | 'document-limits'
+  | 'browser'
+  | 'metrics'
+  | 'logging';
+
+/** What docs/configuration.md says of one variable (`npm run docs:print` writes the page). */
+export interface VariableDoc {
+  group: ConfigGroup;
+  /** Markdown, one sentence or two. */
+  meaning: string;
+  /**
+   * Markdown: what applies when the variable is unset, for variables without a default in
+   * `envSchema` (those print the schema's own default, so the two cannot disagree).
+   */
+  unset?: string;
+}
+
+/**
+ * The documentation of every variable the gateway reads: each key of `envSchema`, plus Node's own
+ * variables that matter to it. The type makes a variable without documentation a compile error.
+ */
+export const CONFIG_VARIABLES: Readonly<
+  Record<keyof typeof envSchema.shape | 'NODE_EXTRA_CA_CERTS', VariableDoc>
+> = {
+  NODE_ENV: {
+    group: 'mode',
+    meaning:
+      '`production`: the production posture (the embedded demo never starts, missing configuration stops the start, `HOST` and `INTROSPECTION` change their defaults).',
+    unset: 'not production',
+  },
+  NODE_EXTRA_CA_CERTS: {
+    group: 'mode',
+    meaning:
+      "Node's own: a PEM file of extra trusted certificate authorities for the token authority, the JWKS host and Graph (e.g. a TLS-inspecting proxy's CA).",
+    unset: "Node's bundled CAs only",
+  },
+  PORT: { group: 'listening', meaning: 'The port of the public listener (0: any free port).' },
+  HOST: {
+    group: 'listening',
+    meaning: 'The address of the public listener.',
+    unset: '`0.0.0.0` in production, `127.0.0.1` otherwise',
+  },
+  MAX_BODY_BYTES: {
+    group: 'listening',
+    meaning: 'The largest request body accepted; a larger one is answered 413 and its connection closed.',
+  },
+  SHUTDOWN_GRACE_MS: {
+    group: 'listening',
+    meaning:
+      'After `SIGTERM` or `SIGINT`, how long in-flight requests may take before their connections are closed.',
+  },
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: {
+    group: 'listening',
+    meaning:
+      "How long an idle client connection stays open for its next request; set it above the load balancer's idle timeout.",
+  },
+  HTTP_HEADERS_TIMEOUT_MS: {
+    group: 'listening',
+    meaning:
+      "A request's headers must arrive within this time of its first byte, else 408 and the connection is closed. At most `HTTP_REQUEST_TIMEOUT_MS`.",
+  },
+  HTTP_REQUEST_TIMEOUT_MS: {
+    group: 'listening',
+    meaning:
+      'A whole request, body included, must arrive within this time of its first byte, else 408 and the connection is closed.',
+  },
+  AUTH_TENANT_ID: {
+    group: 'authentication',
+    meaning: "The gateway's tenant (a GUID).",
+    unset: 'required',
+  },
+  AUTH_AUDIENCE: {
+    group: 'authentication',
+    meaning:
+      "Accepted `aud` values of callers' tokens, comma-separated: the gateway's application id URI and/or client id.",
+    unset: 'required',
+  },
+  AUTH_ALLOWED_TENANTS: {
+    group: 'authentication',
+    meaning:
+      "Accepted `tid` values, comma-separated, in any letter case; another tenant's token is `UNAUTHENTICATED`.",
+    unset: '`AUTH_TENANT_ID`',
+  },
+  AUTH_ISSUER: {
+    group: 'authentication',
+    meaning: 'Accepted `iss` values, comma-separated.',
+    unset: '`https://login.microsoftonline.com/{AUTH_TENANT_ID}/v2.0`',
+  },
+  AUTH_JWKS_URI: {
+    group: 'authentication',
+    meaning: "The signing keys of callers' tokens (an `https` URL).",
+    unset: '`{AZURE_AUTHORITY_HOST}/{AUTH_TENANT_ID}/discovery/v2.0/keys`',
+  },
+  AUTH_JWKS_COOLDOWN_MS: {
+    group: 'authentication',
+    meaning:
+      'The least time between two fetches of the signing keys caused by a token naming an unknown `kid` (failed fetches count).',
+  },
+  AUTH_JWKS_REFRESH_MS: {
+    group: 'authentication',
+    meaning: 'How often the signing keys are fetched in the background.',
+  },
+  AUTH_TOKEN_CACHE_SIZE: {
+    group: 'authentication',
+    meaning:
+      "Verified callers remembered until their token's `exp`, keyed by the token's SHA-256 (the cache holds no token); `0` verifies every token.",
+  },
+  AZURE_AUTHORITY_HOST: {
+    group: 'client',
+    meaning:
+      'The token authority (any `https` origin, with a path if needed); tokens are asked of `{AZURE_AUTHORITY_HOST}/{AZURE_TENANT_ID}/oauth2/v2.0/token`.',
+    unset: '`https://login.microsoftonline.com`',
+  },
+  AZURE_TENANT_ID: {
+    group: 'client',
+    meaning: "The tenant of the gateway's own app registration (same name as in `@azure/identity`).",
+    unset: 'required',
+  },
+  AZURE_CLIENT_ID: {
+    group: 'client',
+    meaning: "The gateway's app registration's client id.",
+    unset: 'required',
+  },
+  AZURE_CLIENT_SECRET: {
+    group: 'client',
+    meaning:
+      "Its client secret: for on-behalf-of and client-credentials token requests, and the key of the paging cursors' seal (rotating it ends open cursors).",
+    unset: 'required',
+  },
+  GRAPH_BASE_URL: {
+    group: 'graph',
+    meaning: 'Microsoft Graph (any `https` origin and path).',
+    unset: '`https://graph.microsoft.com/beta`',
+  },
+  GRAPH_SCOPE: {
+    group: 'graph',
+    meaning: 'The scope asked of the authority for Graph tokens (a national cloud has its own).',
+  },
+  GRAPH_TIMEOUT_MS: {
+    group: 'graph',
+    meaning:
+      "One upstream call's deadline, the token request and every retry included; a bulk mutation's deadline as a whole.",
+  },
+  GRAPH_MAX_ATTEMPTS: {
+    group: 'graph',
+    meaning:
+      'Attempts per upstream call, the first included (1–10); 429, 503, 504 and dropped connections are retried.',
+  },
+  GRAPH_BREAKER_THRESHOLD: {
+    group: 'graph',
+    meaning:
+      'Failed exchanges with Graph in a row (502, 503, 504, no answer in time, a dropped connection) that open the circuit.',
+  },
+  GRAPH_BREAKER_HALF_OPEN_AFTER_MS: {
+    group: 'graph',
+    meaning: 'How long the circuit stays open before one call probes Graph again.',
+  },
+  GRAPH_BATCH_CONCURRENCY: {
+    group: 'graph',
+    meaning: '`$batch` calls of one bulk mutation in flight at once (1–50).',
+  },
+  GRAPH_OUTBOUND_REMOVAL: {
+    group: 'graph',
+    meaning:
+      "`profile`: an outbound removal without `tenantId` calls Graph's profile-wide action; `per-tenant`: it lists the profile's tenants and removes per tenant.",
+  },
+  RATE_LIMITING: {
+    group: 'rate-limits',
+    meaning:
+      '`false` turns the per-caller rate limits off (benchmarks, emergencies; a warning is logged at start).',
+  },
+  RATE_LIMIT_OPERATIONS_PER_MINUTE: {
+    group: 'rate-limits',
+    meaning: 'Operations per caller per minute, each root field counting one.',
+  },
+  RATE_LIMIT_REMOVALS_PER_MINUTE: {
+    group: 'rate-limits',
+    meaning: 'Removals and exports per caller per minute, each id of a bulk counting one.',
+  },
+  REDIS_URL: {
+    group: 'rate-limits',
+    meaning: 'Keeps the rate-limit budgets in Redis (`redis://…`, `rediss://…`), shared by every instance.',
+    unset: 'in memory, per instance',
+  },
+  DOCUMENT_LIMITS: {
+    group: 'document-limits',
+    meaning:
+      '`false` turns the document limits below off (benchmarks, emergencies; a warning is logged at start).',
+  },
+  MAX_DEPTH: { group: 'document-limits', meaning: 'The deepest selection.' },
+  MAX_ALIASES: { group: 'document-limits', meaning: 'Aliases per operation.' },
+  MAX_TOKENS: { group: 'document-limits', meaning: 'Lexical tokens per document.' },
+  MAX_DIRECTIVES: { group: 'document-limits', meaning: 'Directives per operation.' },
+  MAX_COST: {
+    group: 'document-limits',
+    meaning:
+      "graphql-armor's cost of an operation, page sizes written in the document or passed as variables.",
+  },
+  MAX_GRAPH_CALLS: {
+    group: 'document-limits',
+    meaning:
+      'Graph calls one request may make, counted before it runs from the document and its variables (the default is a page of 100 profiles with the tenants of each).',
+  },
+  MAX_LIST_ITEMS: {
+    group: 'document-limits',
+    meaning: 'Items of any list argument, literal or variable (bulk `userIds` included).',
+  },
+  MAX_MUTATION_FIELDS: {
+    group: 'document-limits',
+    meaning: 'Root fields per mutation, aliases included.',
+  },
+  CORS_ORIGINS: {
+    group: 'browser',
+    meaning:
+      'Browser origins allowed to call the gateway, comma-separated: `https://app.example.com` (scheme, host and port), `http://localhost:*` (any port), or `*`.',
+    unset: 'none; the embedded demo: `http://localhost:*,http://127.0.0.1:*`',
+  },
+  GRAPHIQL: {
+    group: 'browser',
+    meaning: '`false` turns GraphiQL (and its files under `/graphiql/`) off.',
+  },
+  INTROSPECTION: {
+    group: 'browser',
+    meaning:
+      '`true`: anyone may introspect; `authenticated`: only callers with a verified token (anonymous: 401); `false`: no one.',
+    unset: '`true`; production: `authenticated`',
+  },
+  TRUSTED_DOCUMENTS: {
+    group: 'browser',
+    meaning:
+      'Path of a persisted-documents manifest (`{ "<sha256 hex>": "<document>" }`, verified at start): only its documents run, sent by hash.',
+    unset: 'any document runs',
+  },
+  METRICS_PORT: {
+    group: 'metrics',
+    meaning:
+      'Serves `/metrics` on a listener of its own at this port; the public port then answers 404 for it.',
+    unset: '`/metrics` on the public port',
+  },
+  METRICS_HOST: {
+    group: 'metrics',
+    meaning: 'The address of that listener (used only with `METRICS_PORT`).',
+  },
+  LOG_LEVEL: {
+    group: 'logging',
+    meaning: '`debug`, `info`, `warn` or `error`; at `warn` and `error` there are no request lines.',
+  },
+};
 
 /**
  * Node refuses to start a server whose headers may take longer than the whole request. Checked

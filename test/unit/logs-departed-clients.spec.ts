@@ -10,8 +10,8 @@ const READ_PROFILE = `{ outboundSharedUserProfile(userId: "${PERSONAS.user.objec
  * A client whose connection closes before its answer is out is logged as departed
  * (`clientDeparted: true`), not as the 200 it never received. That includes a client that
  * half-closes its socket right after sending its request: at the TCP level that is the same FIN as
- * a client that left, and the gateway treats it as one (its Graph calls are cancelled; README,
- * "Request logs"). Raw sockets against a listening gateway.
+ * a client that left, and the gateway treats it as one (its Graph calls are cancelled;
+ * docs/decisions/0012-half-closed-clients-are-departed.md). Raw sockets against a listening gateway.
  */
 describe('departed clients in the request log (raw sockets)', () => {
   let harness: GatewayHarness;

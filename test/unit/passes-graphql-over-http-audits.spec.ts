@@ -2,7 +2,7 @@ import { type AuditResult, serverAudits } from 'graphql-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayHarness } from '../support/gateway-harness.js';
 
-/** Audits known not to pass in a configuration, with why (README, "GraphQL over HTTP conformance"). */
+/** Audits known not to pass in a configuration, with why (docs/api.md, "GraphQL over HTTP conformance"). */
 type ExplainedFailures = Record<string, string>;
 
 const INTROSPECTION_PROBE =
@@ -10,7 +10,7 @@ const INTROSPECTION_PROBE =
 
 /**
  * One test per audit, run as a client would (plain requests, no CSRF header). MUST and SHOULD
- * audits pass unless explained; explained ones must keep failing, so that the README stays true.
+ * audits pass unless explained; explained ones must keep failing, so that docs/api.md stays true.
  * MAY audits describe optional behaviour and only may not error.
  */
 function auditSuite(title: string, env: Record<string, string>, explained: ExplainedFailures): void {

@@ -34,7 +34,7 @@ describe('per-request state', () => {
     expect(operations).toHaveLength(1);
     const [{ context, scopeCache }] = operations as [(typeof operations)[number]];
     // Still held, it would keep the whole context (loaders, caller, signal) out of the young
-    // generation until a full collection (BENCHMARKS.md).
+    // generation until a full collection (docs/decisions/0023-per-request-state-released-at-the-response.md).
     expect(RequestCache.fromContext(context, builder)).not.toBe(scopeCache);
   });
 });

@@ -6,6 +6,7 @@ export default tseslint.config(
   {
     ignores: [
       'dist/**',
+      '.base/**',
       'node_modules/**',
       'test/generated/**',
       'examples/web/src/gql/**',

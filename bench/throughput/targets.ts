@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
+import { nodeFlags } from '../../scripts/node-flags.js';
 import { freePort } from '../../test/support/free-port.js';
 import { BenchProcess } from './child-processes.js';
 import { cpuLayout } from './cpu-layout.js';
@@ -97,7 +98,10 @@ const trustUpstream = (upstream: Upstream) => ({
   NODE_EXTRA_CA_CERTS: upstream.ready.caFile,
 });
 
-/** The gateway's compiled entry point in production mode; `env` adds to or overrides the bench's settings. */
+/**
+ * The gateway's compiled entry point in production mode, with `npm start`'s V8 flags (`nodeArgs` come
+ * after them and win); `env` adds to or overrides the bench's settings.
+ */
 export async function startGateway(
   upstream: Upstream,
   options: { name?: string; env?: Record<string, string>; nodeArgs?: string[]; entry?: string } = {},
@@ -114,7 +118,7 @@ export async function startGateway(
       PORT: String(port),
       ...options.env,
     },
-    nodeArgs: options.nodeArgs ?? [],
+    nodeArgs: [...nodeFlags(), ...(options.nodeArgs ?? [])],
     cpus: cpuLayout.target,
   });
   const url = `http://127.0.0.1:${port}`;

@@ -4,11 +4,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EmbeddedServices } from '../../src/emulator/embedded-services.js';
+import { nodeFlags } from '../../scripts/node-flags.js';
 import { freePort } from './free-port.js';
 
 const ENTRY = new URL('../../dist/src/server/main.js', import.meta.url).pathname;
 
-/** The compiled entry point as an operator runs it, with only the environment it is given. */
+/** The compiled entry point as `npm start` runs it, with only the environment it is given. */
 export class GatewayProcess {
   readonly output: string[] = [];
   private constructor(
@@ -22,7 +23,7 @@ export class GatewayProcess {
 
   static async start(env: Record<string, string>, cleanup?: () => void): Promise<GatewayProcess> {
     const port = await freePort();
-    const child = spawn(process.execPath, [ENTRY], {
+    const child = spawn(process.execPath, [...nodeFlags(), ENTRY], {
       env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,91 +1,18 @@
 import { z } from 'zod';
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+/**
+ * `embedded` wires the gateway to in-process emulators and applies the embedded mode's defaults;
+ * never reached with NODE_ENV=production.
+ */
+export type GatewayMode = 'configured' | 'embedded';
 
-/** Everything the gateway reads from its environment, parsed and checked once at start. */
-export interface GatewayConfig {
-  /** `embedded` wires the gateway to in-process emulators; never reached with NODE_ENV=production. */
-  mode: 'configured' | 'embedded';
-  production: boolean;
-  port: number;
-  host: string;
-  /** Where `/metrics` is served when it has a listener of its own (METRICS_PORT); else on `port`. */
-  metricsListener: { port: number; host: string } | undefined;
-  auth: {
-    tenantId: string;
-    /** `tid` values accepted, lower-cased; personal accounts pass here and are refused with FORBIDDEN later. */
-    allowedTenants: string[];
-    audiences: string[];
-    issuers: string[];
-    jwksUri: URL;
-    /** Least time between two JWKS fetches caused by an unknown `kid`. */
-    jwksCooldownMs: number;
-    /** Background refresh period of the key set. */
-    jwksRefreshMs: number;
-    /** Verified tokens remembered until they expire (by SHA-256 of the token); 0 turns the cache off. */
-    tokenCacheSize: number;
-    clockSkewSeconds: number;
-  };
-  azure: {
-    /** Origin (and optional path) of the token authority, without a trailing slash. */
-    authorityHost: string;
-    tenantId: string;
-    clientId: string;
-    clientSecret: string;
-  };
-  graph: {
-    /** Without a trailing slash, e.g. `https://graph.microsoft.com/beta`. */
-    baseUrl: string;
-    /** The scope asked of the authority for Graph tokens; a national cloud has its own. */
-    scope: string;
-    timeoutMs: number;
-    maxAttempts: number;
-    /** Consecutive failed exchanges that open the circuit, and how long it stays open before a probe. */
-    breaker: { threshold: number; halfOpenAfterMs: number };
-    /** `$batch` calls of one bulk operation in flight at once. */
-    batchConcurrency: number;
-    /** How a profile-wide outbound removal reaches Graph: one action, or one per tenant. */
-    outboundRemoval: 'profile' | 'per-tenant';
-  };
-  rateLimit: {
-    enabled: boolean;
-    operationsPerMinute: number;
-    removalsPerMinute: number;
-    redisUrl: string | undefined;
-  };
-  /** Bounds on a GraphQL document, checked before execution (see SECURITY.md). */
-  documentLimits: {
-    enabled: boolean;
-    maxDepth: number;
-    maxAliases: number;
-    maxTokens: number;
-    maxDirectives: number;
-    maxCost: number;
-    /** Graph calls one request may make, estimated before it executes. */
-    maxGraphCalls: number;
-    maxListItems: number;
-    maxMutationFields: number;
-  };
-  http: {
-    /** Exact origins, origins with any port (`http://localhost:*`), or `*`. */
-    corsOrigins: string[];
-    graphiql: boolean;
-    /** `authenticated`: only callers with a verified token may introspect. */
-    introspection: boolean | 'authenticated';
-    maxBodyBytes: number;
-    /** Path of a persisted-documents manifest: when set, only its documents run. */
-    trustedDocuments: string | undefined;
-    shutdownGraceMs: number;
-    /** How long an idle client connection is kept open for its next request. */
-    keepAliveTimeoutMs: number;
-    /** How long a client may take to send a request's headers, and the whole request. */
-    headersTimeoutMs: number;
-    requestTimeoutMs: number;
-  };
-  logLevel: LogLevel;
-  /** PEM of extra trust anchors for upstream TLS, besides Node's own (embedded mode only). */
-  upstreamCa: string | undefined;
-}
+/**
+ * Everything the gateway reads from its environment, parsed and checked once at start: the shape
+ * `configFrom` builds from the schema's values, so the variables, their defaults and their meaning
+ * are written once, in `envSchema` and `CONFIG_VARIABLES`.
+ */
+export type GatewayConfig = ReturnType<typeof configFrom>;
+export type LogLevel = GatewayConfig['logLevel'];
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -472,7 +399,7 @@ export const EMBEDDED_CORS_ORIGINS = ['http://localhost:*', 'http://127.0.0.1:*'
  * once, so an operator fixes them in one round. `mode` is `embedded` when the caller has pointed
  * the environment at in-process emulators (see `wantsEmbeddedMode`); its defaults differ.
  */
-export function loadConfig(env: Env, mode: GatewayConfig['mode'] = 'configured'): GatewayConfig {
+export function loadConfig(env: Env, mode: GatewayMode = 'configured'): GatewayConfig {
   const present = Object.fromEntries(
     Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
   );
@@ -486,7 +413,11 @@ export function loadConfig(env: Env, mode: GatewayConfig['mode'] = 'configured')
     }
     throw new ConfigError(problems);
   }
-  const e = parsed.data;
+  return configFrom(parsed.data, mode);
+}
+
+/** The gateway's view of the variables: grouped by concern, with the defaults that depend on others. */
+function configFrom(e: z.infer<typeof envSchema>, mode: GatewayMode) {
   const production = e.NODE_ENV === 'production';
   const authorityHost = withoutTrailingSlash(e.AZURE_AUTHORITY_HOST ?? 'https://login.microsoftonline.com');
   return {
@@ -494,37 +425,48 @@ export function loadConfig(env: Env, mode: GatewayConfig['mode'] = 'configured')
     production,
     port: e.PORT,
     host: e.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
+    /** Where `/metrics` is served when it has a listener of its own (METRICS_PORT); else on `port`. */
     metricsListener:
       e.METRICS_PORT === undefined ? undefined : { port: e.METRICS_PORT, host: e.METRICS_HOST },
     auth: {
       tenantId: e.AUTH_TENANT_ID,
+      /** `tid` values accepted, lower-cased; personal accounts pass here and are refused with FORBIDDEN later. */
       allowedTenants: (e.AUTH_ALLOWED_TENANTS ?? [e.AUTH_TENANT_ID]).map((tenant) => tenant.toLowerCase()),
       audiences: e.AUTH_AUDIENCE,
       issuers: e.AUTH_ISSUER?.length
         ? e.AUTH_ISSUER
         : [`https://login.microsoftonline.com/${e.AUTH_TENANT_ID}/v2.0`],
       jwksUri: e.AUTH_JWKS_URI ?? new URL(`${authorityHost}/${e.AUTH_TENANT_ID}/discovery/v2.0/keys`),
+      /** Least time between two JWKS fetches caused by an unknown `kid`. */
       jwksCooldownMs: e.AUTH_JWKS_COOLDOWN_MS,
+      /** Background refresh period of the key set. */
       jwksRefreshMs: e.AUTH_JWKS_REFRESH_MS,
+      /** Verified tokens remembered until they expire (by SHA-256 of the token); 0 turns the cache off. */
       tokenCacheSize: e.AUTH_TOKEN_CACHE_SIZE,
       clockSkewSeconds: 60,
     },
     azure: {
+      /** Origin (and optional path) of the token authority, without a trailing slash. */
       authorityHost,
       tenantId: e.AZURE_TENANT_ID,
       clientId: e.AZURE_CLIENT_ID,
       clientSecret: e.AZURE_CLIENT_SECRET,
     },
     graph: {
+      /** Without a trailing slash, e.g. `https://graph.microsoft.com/beta`. */
       baseUrl: withoutTrailingSlash(e.GRAPH_BASE_URL ?? 'https://graph.microsoft.com/beta'),
+      /** The scope asked of the authority for Graph tokens; a national cloud has its own. */
       scope: e.GRAPH_SCOPE,
       timeoutMs: e.GRAPH_TIMEOUT_MS,
       maxAttempts: e.GRAPH_MAX_ATTEMPTS,
+      /** Consecutive failed exchanges that open the circuit, and how long it stays open before a probe. */
       breaker: {
         threshold: e.GRAPH_BREAKER_THRESHOLD,
         halfOpenAfterMs: e.GRAPH_BREAKER_HALF_OPEN_AFTER_MS,
       },
+      /** `$batch` calls of one bulk operation in flight at once. */
       batchConcurrency: e.GRAPH_BATCH_CONCURRENCY,
+      /** How a profile-wide outbound removal reaches Graph: one action, or one per tenant. */
       outboundRemoval: e.GRAPH_OUTBOUND_REMOVAL,
     },
     rateLimit: {
@@ -533,6 +475,7 @@ export function loadConfig(env: Env, mode: GatewayConfig['mode'] = 'configured')
       removalsPerMinute: e.RATE_LIMIT_REMOVALS_PER_MINUTE,
       redisUrl: e.REDIS_URL,
     },
+    /** Bounds on a GraphQL document, checked before execution (see SECURITY.md). */
     documentLimits: {
       enabled: e.DOCUMENT_LIMITS,
       maxDepth: e.MAX_DEPTH,
@@ -540,23 +483,30 @@ export function loadConfig(env: Env, mode: GatewayConfig['mode'] = 'configured')
       maxTokens: e.MAX_TOKENS,
       maxDirectives: e.MAX_DIRECTIVES,
       maxCost: e.MAX_COST,
+      /** Graph calls one request may make, estimated before it executes. */
       maxGraphCalls: e.MAX_GRAPH_CALLS,
       maxListItems: e.MAX_LIST_ITEMS,
       maxMutationFields: e.MAX_MUTATION_FIELDS,
     },
     http: {
+      /** Exact origins, origins with any port (`http://localhost:*`), or `*`. */
       corsOrigins: e.CORS_ORIGINS ?? (mode === 'embedded' ? [...EMBEDDED_CORS_ORIGINS] : []),
       graphiql: e.GRAPHIQL,
+      /** `authenticated`: only callers with a verified token may introspect. */
       introspection: introspectionMode(e.INTROSPECTION, production),
       maxBodyBytes: e.MAX_BODY_BYTES,
+      /** Path of a persisted-documents manifest: when set, only its documents run. */
       trustedDocuments: e.TRUSTED_DOCUMENTS,
       shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+      /** How long an idle client connection is kept open for its next request. */
       keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      /** How long a client may take to send a request's headers, and the whole request. */
       headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
       requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
     },
     logLevel: e.LOG_LEVEL,
-    upstreamCa: undefined,
+    /** PEM of extra trust anchors for upstream TLS, besides Node's own (embedded mode only). */
+    upstreamCa: undefined as string | undefined,
   };
 }
 
@@ -564,7 +514,7 @@ export function loadConfig(env: Env, mode: GatewayConfig['mode'] = 'configured')
 function introspectionMode(
   value: 'true' | 'false' | 'authenticated' | undefined,
   production: boolean,
-): GatewayConfig['http']['introspection'] {
+): boolean | 'authenticated' {
   if (value === undefined) return production ? 'authenticated' : true;
   return value === 'authenticated' ? value : value === 'true';
 }

@@ -2,10 +2,16 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const NODE_PROTOCOL = {
+  regex: '^(fs|http|https|crypto|path|url|os|net|tls|child_process|events|stream|util|timers)(/.*)?$',
+  message: 'Use the node: protocol.',
+};
+
 export default tseslint.config(
   {
     ignores: [
       'dist/**',
+      'emulators/dist/**',
       '.base/**',
       'node_modules/**',
       'test/generated/**',
@@ -20,15 +26,38 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      'no-restricted-imports': ['error', { patterns: [NODE_PROTOCOL] }],
+    },
+  },
+  {
+    // The gateway loads the emulators only in the embedded mode's entry (src/server/main.ts, by a
+    // name the compiler does not follow), so that its build and a production install do without them.
+    files: ['src/**'],
+    rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
+            NODE_PROTOCOL,
             {
-              regex:
-                '^(fs|http|https|crypto|path|url|os|net|tls|child_process|events|stream|util|timers)(/.*)?$',
-              message: 'Use the node: protocol.',
+              regex: '^@shared-profile-gateway/emulators',
+              message: 'The gateway does not depend on the emulators (see EmbeddedEmulators in main.ts).',
             },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The emulators stand alone: they play Entra ID and Graph, and import nothing of the gateway.
+    files: ['emulators/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            NODE_PROTOCOL,
+            { regex: '^\\.\\./', message: 'The emulators import nothing outside emulators/src.' },
           ],
         },
       ],

@@ -27,8 +27,8 @@ async function untilReady(gateway: ChildProcess, timeoutMs = 60_000): Promise<vo
   throw new Error(`the gateway was not ready at ${gatewayUrl} within ${timeoutMs / 1000} s`);
 }
 
-// As `npm start` does: compile, then run the compiled entry point.
-execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+// As `npm start` does: compile (the gateway and the emulators), then run the compiled entry point.
+execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
 const gateway = spawn(process.execPath, ['dist/src/server/main.js'], {
   cwd: root,
   env: { ...process.env, PORT: port, ...(trusted ? { TRUSTED_DOCUMENTS: MANIFEST } : {}) },

@@ -1,8 +1,11 @@
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config/config.js';
-import { type EmbeddedServices, startEmbeddedServices } from '../../src/emulator/embedded-services.js';
-import { createDemoData } from '../../src/emulator/graph-emulator-data.js';
-import { nameBasedGuid } from '../../src/emulator/name-based-guid.js';
+import {
+  createDemoData,
+  type EmbeddedServices,
+  nameBasedGuid,
+  startEmbeddedServices,
+} from '@shared-profile-gateway/emulators';
 import { createLogger } from '../../src/observability/logger.js';
 import { type Gateway, createGateway } from '../../src/server/create-gateway.js';
 

@@ -4,8 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
-import { startEmbeddedServices } from '../../src/emulator/embedded-services.js';
-import { PERSONAS } from '../../src/emulator/personas.js';
+import { PERSONAS, startEmbeddedServices } from '@shared-profile-gateway/emulators';
 
 /** What the upstream process reports once it listens. */
 export interface UpstreamReady {

@@ -4,6 +4,49 @@ import { createLogger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
 import { type GatewayOptions, createGateway } from './create-gateway.js';
 
+/** What the emulators' embedded services hand the gateway: where they are, and how to stop them. */
+export interface EmbeddedServicesHandle {
+  /** The environment that points the gateway at them. */
+  env: Record<string, string>;
+  /** The private CA of their loopback HTTPS listeners. */
+  tls: { ca: string };
+  close(): Promise<void>;
+}
+
+/**
+ * What the embedded mode loads from the emulators package (`emulators/`, a development-only
+ * workspace), declared here so that the gateway compiles, and runs configured, without it; the
+ * integration tests check that the package satisfies it (`test/support/gateway-harness.ts`).
+ */
+export interface EmbeddedEmulators<Services extends EmbeddedServicesHandle = EmbeddedServicesHandle> {
+  startEmbeddedServices(): Promise<Services>;
+  embeddedGatewayExtras(services: Services): Pick<GatewayOptions, 'graphiql' | 'plugins'>;
+}
+
+/**
+ * The emulators' compiled entry point. A variable, so that TypeScript does not follow it: the
+ * gateway's build holds the gateway only (the emulators compile to `emulators/dist/`).
+ */
+const EMULATORS_ENTRY: string = '@shared-profile-gateway/emulators/embedded';
+
+/** Loads the emulators, or says why this install cannot run the embedded mode. */
+async function loadEmulators(): Promise<EmbeddedEmulators> {
+  try {
+    return (await import(EMULATORS_ENTRY)) as EmbeddedEmulators;
+  } catch (error) {
+    // A production install (`npm ci --omit=dev`) lacks the package, its build or its dependencies.
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    throw new Error(
+      'with no configuration the gateway starts its embedded demo, which needs the development ' +
+        'emulators (emulators/, installed by `npm ci` without --omit=dev and compiled by ' +
+        '`npm run build`); this install lacks them ' +
+        `(${error instanceof Error ? error.message : String(error)}). ` +
+        'Configure the gateway for a tenant instead (docs/configuration.md).',
+      { cause: error },
+    );
+  }
+}
+
 interface StartedEmbedded {
   config: GatewayConfig;
   extras: Pick<GatewayOptions, 'graphiql' | 'plugins'>;
@@ -12,8 +55,7 @@ interface StartedEmbedded {
 
 /** Zero-configuration start: emulated Entra ID and Graph in this process, over real loopback HTTPS. */
 async function startEmbedded(env: NodeJS.ProcessEnv): Promise<StartedEmbedded> {
-  const { startEmbeddedServices } = await import('../emulator/embedded-services.js');
-  const { embeddedGatewayExtras } = await import('../emulator/embedded-graphiql.js');
+  const { startEmbeddedServices, embeddedGatewayExtras } = await loadEmulators();
   const services = await startEmbeddedServices();
   const config: GatewayConfig = {
     ...loadConfig({ ...env, ...services.env }, 'embedded'),

@@ -2,8 +2,7 @@ import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type EmbeddedServices, startEmbeddedServices } from '../../src/emulator/embedded-services.js';
-import { PERSONAS } from '../../src/emulator/personas.js';
+import { type EmbeddedServices, PERSONAS, startEmbeddedServices } from '@shared-profile-gateway/emulators';
 import { GatewayProcess } from '../support/gateway-process.js';
 import { describeInChromium } from './support/chromium.js';
 

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { PERSONAS } from '../../src/emulator/personas.js';
+import { PERSONAS } from '@shared-profile-gateway/emulators';
 import { GatewayProcess } from '../support/gateway-process.js';
 import { describeInChromium, saveReadmePicture } from './support/chromium.js';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PERSONAS, type PersonaName } from '../../src/emulator/personas.js';
+import { PERSONAS, type PersonaName } from '@shared-profile-gateway/emulators';
 import { GatewayProcess } from '../support/gateway-process.js';
 import { describeInChromium, saveReadmePicture } from './support/chromium.js';
 import { EXAMPLE_APP_MANIFEST, type ExampleApp, startExampleApp } from './support/example-app.js';

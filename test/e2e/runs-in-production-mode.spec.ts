@@ -1,8 +1,11 @@
 import { Kind, parse, print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EmbeddedServices, startEmbeddedServices } from '../../src/emulator/embedded-services.js';
-import { graphiqlExamples } from '../../src/emulator/graphiql-examples.js';
-import { PERSONAS } from '../../src/emulator/personas.js';
+import {
+  type EmbeddedServices,
+  graphiqlExamples,
+  PERSONAS,
+  startEmbeddedServices,
+} from '@shared-profile-gateway/emulators';
 import {
   OutboundSharedUserProfilesDocument as OutboundPage,
   RemoveOutboundSharedUserProfilePersonalDataDocument as Remove,

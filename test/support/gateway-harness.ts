@@ -3,12 +3,21 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { type ExecutionResult, print } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import {
+  embeddedGatewayExtras,
+  type EmbeddedServices,
+  personaClaims,
+  type PersonaName,
+  startEmbeddedServices,
+} from '@shared-profile-gateway/emulators';
 import { type GatewayConfig, loadConfig } from '../../src/config/config.js';
-import { embeddedGatewayExtras } from '../../src/emulator/embedded-graphiql.js';
-import { type EmbeddedServices, startEmbeddedServices } from '../../src/emulator/embedded-services.js';
-import { type PersonaName, personaClaims } from '../../src/emulator/personas.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { type Gateway, createGateway } from '../../src/server/create-gateway.js';
+import type { EmbeddedEmulators } from '../../src/server/main.js';
+
+// The entry point loads the emulators by a name TypeScript does not follow; this is where the
+// compiler checks that the package still gives the embedded mode what it declares it needs.
+({ startEmbeddedServices, embeddedGatewayExtras }) satisfies EmbeddedEmulators<EmbeddedServices>;
 
 /** One line the gateway logged (pino's JSON). */
 export interface LogEntry {

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EmbeddedServices } from '../../src/emulator/embedded-services.js';
+import type { EmbeddedServices } from '@shared-profile-gateway/emulators';
 import { nodeFlags } from '../../scripts/node-flags.js';
 import { freePort } from './free-port.js';
 

@@ -2,9 +2,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PERSONAL_ACCOUNTS_TENANT } from '../../src/auth/caller.js';
 import {
   DIRECTORY_ROLES,
+  type PersonaName,
+  PERSONAS,
   PROFILE_SHARING_PERMISSIONS as P,
-} from '../../src/emulator/microsoft-identifiers.js';
-import { PERSONAS, type PersonaName } from '../../src/emulator/personas.js';
+} from '@shared-profile-gateway/emulators';
 import {
   RemoveInboundSharedUserProfilesPersonalDataDocument as RemoveInbound,
   RemoveOutboundSharedUserProfilesPersonalDataDocument as RemoveOutbound,

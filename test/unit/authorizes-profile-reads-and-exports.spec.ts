@@ -1,6 +1,6 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { PERSONAS } from '../../src/emulator/personas.js';
+import { PERSONAS } from '@shared-profile-gateway/emulators';
 import {
   ExportInboundSharedUserProfilePersonalDataDocument as Export,
   InboundSharedUserProfileDocument as OneInbound,

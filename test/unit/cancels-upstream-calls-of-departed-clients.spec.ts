@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { print } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { PERSONAS } from '../../src/emulator/personas.js';
+import { PERSONAS } from '@shared-profile-gateway/emulators';
 import { UPSTREAM_CONCURRENCY_PER_REQUEST as AT_ONCE } from '../../src/schema/request-loaders.js';
 import {
   RemoveOutboundSharedUserProfilePersonalDataDocument as Remove,

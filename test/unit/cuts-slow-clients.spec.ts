@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { type Socket, connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PERSONAS } from '../../src/emulator/personas.js';
+import { PERSONAS } from '@shared-profile-gateway/emulators';
 import { GatewayHarness } from '../support/gateway-harness.js';
 
 const HEADERS_TIMEOUT_MS = 1_000;

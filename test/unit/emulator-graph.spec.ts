@@ -2,11 +2,15 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import { Agent, request } from 'undici';
-import { startEmbeddedServices, type EmbeddedServices } from '../../src/emulator/embedded-services.js';
-import { createDemoData } from '../../src/emulator/graph-emulator-data.js';
-import { startGraphEmulator } from '../../src/emulator/graph-emulator.js';
-import { IDLE_KEEP_ALIVE_MS } from '../../src/emulator/loopback-server.js';
-import { PERSONAS, type PersonaName } from '../../src/emulator/personas.js';
+import {
+  createDemoData,
+  type EmbeddedServices,
+  IDLE_KEEP_ALIVE_MS,
+  type PersonaName,
+  PERSONAS,
+  startEmbeddedServices,
+  startGraphEmulator,
+} from '@shared-profile-gateway/emulators';
 
 let services: EmbeddedServices;
 let agent: Agent;

@@ -8,14 +8,15 @@ import {
   jwtVerify,
 } from 'jose';
 import { Agent, request } from 'undici';
-import { startIdentityProvider, type IdentityProvider } from '../../src/emulator/identity-provider.js';
-import { createLoopbackTls } from '../../src/emulator/loopback-tls.js';
 import {
+  createLoopbackTls,
   DEMO_GATEWAY_AUDIENCE,
   DEMO_GATEWAY_CLIENT_ID,
   DEMO_TENANT_ID,
+  type IdentityProvider,
   personaClaims,
-} from '../../src/emulator/personas.js';
+  startIdentityProvider,
+} from '@shared-profile-gateway/emulators';
 
 const SECRET = 'gateway-secret';
 const GRAPH_DEFAULT = 'https://graph.microsoft.com/.default';

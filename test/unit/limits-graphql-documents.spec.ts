@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
-import { PERSONAS } from '../../src/emulator/personas.js';
+import { PERSONAS } from '@shared-profile-gateway/emulators';
 import {
   OutboundSharedUserProfilesWithTenantsDocument as WithTenants,
   RemoveOutboundSharedUserProfilesPersonalDataDocument as BulkRemove,

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { type Socket, connect } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { PERSONAS } from '../../src/emulator/personas.js';
+import { PERSONAS } from '@shared-profile-gateway/emulators';
 import { GatewayHarness, type LogEntry } from '../support/gateway-harness.js';
 
 const READ_PROFILE = `{ outboundSharedUserProfile(userId: "${PERSONAS.user.objectId}") { userId } }`;

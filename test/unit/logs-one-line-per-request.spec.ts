@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PERSONAS } from '../../src/emulator/personas.js';
+import { PERSONAS } from '@shared-profile-gateway/emulators';
 import { RemoveOutboundSharedUserProfilePersonalDataDocument as Remove } from '../generated/graphql.js';
 import { GatewayHarness, type LogEntry, suiteHarness } from '../support/gateway-harness.js';
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AnswerTooLargeError, exchangeBuffered } from '../../src/graph/buffered-exchange.js';
-import { PERSONAS } from '../../src/emulator/personas.js';
+import { PERSONAS } from '@shared-profile-gateway/emulators';
 import { RemoveOutboundSharedUserProfilePersonalDataDocument as Remove } from '../generated/graphql.js';
 import { GatewayHarness, errorCodes } from '../support/gateway-harness.js';
 import { MAX_GRAPH_ANSWER_BYTES } from '../../src/graph/graph-http-client.js';

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PERSONAS } from '../../src/emulator/personas.js';
+import { PERSONAS } from '@shared-profile-gateway/emulators';
 import {
   RemoveOutboundSharedUserProfilePersonalDataDocument as Remove,
   RemoveOutboundSharedUserProfilesPersonalDataDocument as RemoveMany,

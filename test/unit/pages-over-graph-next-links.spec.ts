@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { PERSONAS } from '../../src/emulator/personas.js';
+import { PERSONAS } from '@shared-profile-gateway/emulators';
 import {
   InboundSharedUserProfilesDocument as InboundPage,
   OutboundSharedUserProfileDocument as OneProfile,

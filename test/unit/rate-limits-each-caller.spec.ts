@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { PERSONAS } from '../../src/emulator/personas.js';
+import { PERSONAS } from '@shared-profile-gateway/emulators';
 import { RemoveOutboundSharedUserProfilesPersonalDataDocument as BulkRemove } from '../generated/graphql.js';
 import { GatewayHarness, errorCodes } from '../support/gateway-harness.js';
 import { expectRateLimited, freshAdmin, removeOnce, upstreamCalls } from '../support/rate-limit-probes.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { PERSONAS } from '../../src/emulator/personas.js';
+import { PERSONAS } from '@shared-profile-gateway/emulators';
 import {
   InboundSharedUserProfileDocument as OneInbound,
   InboundSharedUserProfilesDocument as InboundPage,

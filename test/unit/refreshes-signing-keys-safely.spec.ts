@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { personaClaims } from '../../src/emulator/personas.js';
+import { personaClaims } from '@shared-profile-gateway/emulators';
 import { ViewerDocument } from '../generated/graphql.js';
 import { GatewayHarness } from '../support/gateway-harness.js';
 

@@ -3,7 +3,7 @@ import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { print } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { PERSONAS } from '../../src/emulator/personas.js';
+import { PERSONAS } from '@shared-profile-gateway/emulators';
 import { createLogger } from '../../src/observability/logger.js';
 import { CursorCodec, type CursorPosition, deriveCursorKey } from '../../src/schema/connection-cursors.js';
 import { createGateway } from '../../src/server/create-gateway.js';

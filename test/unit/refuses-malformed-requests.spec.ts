@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PERSONAS } from '../../src/emulator/personas.js';
+import { PERSONAS } from '@shared-profile-gateway/emulators';
 import { GatewayHarness } from '../support/gateway-harness.js';
 
 /** Text that each malformed request carries and that must come back nowhere: not in the answer, not in the log. */

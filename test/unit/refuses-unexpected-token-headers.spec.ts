@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PERSONAS, personaClaims } from '../../src/emulator/personas.js';
+import { PERSONAS, personaClaims } from '@shared-profile-gateway/emulators';
 import {
   RemoveOutboundSharedUserProfilePersonalDataDocument as Remove,
   ViewerDocument,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PERSONAS } from '../../src/emulator/personas.js';
+import { PERSONAS } from '@shared-profile-gateway/emulators';
 import { RemoveOutboundSharedUserProfilePersonalDataDocument as Remove } from '../generated/graphql.js';
 import { GatewayHarness } from '../support/gateway-harness.js';
 import { LOOSE_LIMITS } from '../support/loose-limits.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/config.js';
-import { PERSONAS } from '../../src/emulator/personas.js';
+import { PERSONAS } from '@shared-profile-gateway/emulators';
 import { loadTrustedDocuments } from '../../src/server/trusted-documents.js';
 import { suiteHarness } from '../support/gateway-harness.js';
 

@@ -1,6 +1,6 @@
 import { Kind, parse, validate } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { embeddedGatewayExtras } from '../../src/emulator/embedded-graphiql.js';
+import { embeddedGatewayExtras } from '@shared-profile-gateway/emulators';
 import { schema } from '../../src/schema/index.js';
 import { GatewayHarness } from '../support/gateway-harness.js';
 

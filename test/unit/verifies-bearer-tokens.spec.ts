@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type JWK, SignJWT, exportJWK, exportSPKI, generateKeyPair, importJWK } from 'jose';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_TENANT_ID, PERSONAS, personaClaims } from '../../src/emulator/personas.js';
+import { DEMO_TENANT_ID, PERSONAS, personaClaims } from '@shared-profile-gateway/emulators';
 import {
   RemoveOutboundSharedUserProfilesPersonalDataDocument as BulkRemove,
   RemoveOutboundSharedUserProfilePersonalDataDocument as Remove,

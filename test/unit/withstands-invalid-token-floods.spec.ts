@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PERSONAS, personaClaims } from '../../src/emulator/personas.js';
+import { PERSONAS, personaClaims } from '@shared-profile-gateway/emulators';
 import { RemoveOutboundSharedUserProfilePersonalDataDocument as Remove } from '../generated/graphql.js';
 import { GatewayHarness, errorCodes } from '../support/gateway-harness.js';
 import { metricValue } from '../support/metric-values.js';

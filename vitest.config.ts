@@ -10,10 +10,22 @@ export default defineConfig({
   test: {
     projects: [
       {
+        // Pure modules: no emulators, no sockets.
         extends: true,
         test: {
           name: 'unit',
           include: ['test/unit/**/*.spec.ts'],
+          testTimeout: 20_000,
+          hookTimeout: 30_000,
+        },
+      },
+      {
+        // The gateway built in-process (test/support/gateway-harness.ts) and driven through
+        // yoga.fetch, or a socket where the socket matters, against the HTTPS emulators.
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.spec.ts'],
           testTimeout: 20_000,
           hookTimeout: 30_000,
         },

@@ -10,11 +10,12 @@ export default defineConfig({
   test: {
     projects: [
       {
-        // Pure modules: no emulators, no sockets.
+        // Pure modules: no emulators, no sockets (no-sockets.ts fails a spec that opens one).
         extends: true,
         test: {
           name: 'unit',
           include: ['test/unit/**/*.spec.ts'],
+          setupFiles: ['test/support/no-sockets.ts'],
           testTimeout: 20_000,
           hookTimeout: 30_000,
         },

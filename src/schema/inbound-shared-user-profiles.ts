@@ -1,6 +1,6 @@
 import { BadUserInputError } from '../errors/gateway-errors.js';
 import type { InboundSharedUserProfile } from '../graph/graph-adapter.js';
-import { authorizeArguments } from './authorization.js';
+import { authorizeArguments, ruleScopes } from './authorization.js';
 import { builder } from './builder.js';
 import { authorizePage, pagingArgs } from './connection-fields.js';
 import { requireGuid } from './identifiers.js';
@@ -34,7 +34,7 @@ builder.queryField('inboundSharedUserProfiles', (t) =>
     description: `Users of other tenants whose profiles are shared with this tenant. ${READ_ANY}`,
     args: pagingArgs,
     authScopes: (_root, args, context) =>
-      authorizePage(context, CONNECTIONS.inboundProfiles, args, () => ({ readAnyProfile: true })),
+      authorizePage(context, CONNECTIONS.inboundProfiles, args, () => ruleScopes('readAnyProfile', '')),
     resolve: (_root, { first, after }, { loaders }) => loaders.inboundProfiles.load({ first, after }),
   }),
 );
@@ -47,8 +47,7 @@ builder.queryField('inboundSharedUserProfile', (t) =>
     args: { userId: t.arg.id({ required: true }) },
     authScopes: (_root, args, context) =>
       authorizeArguments(context, () => {
-        requireGuid(args.userId, 'userId');
-        return { readAnyProfile: true };
+        return ruleScopes('readAnyProfile', requireGuid(args.userId, 'userId'));
       }),
     resolve: (_root, { userId }, { loaders }) => loaders.inboundProfile.load(userId),
   }),
@@ -62,8 +61,7 @@ builder.mutationField('removeInboundSharedUserProfilePersonalData', (t) =>
     args: { userId: t.arg.id({ required: true }) },
     authScopes: (_root, args, context) =>
       authorizeArguments(context, () => {
-        requireGuid(args.userId, 'userId');
-        return { removeAnyProfile: true };
+        return ruleScopes('removeInboundProfile', requireGuid(args.userId, 'userId'));
       }),
     resolve: async (_root, { userId }, { caller, graph, now, signal }) => {
       const receipt = await graph.removeInboundSharedUserProfilePersonalData(caller, userId, signal);
@@ -89,7 +87,7 @@ builder.mutationField('exportInboundSharedUserProfilePersonalData', (t) =>
       authorizeArguments(context, () => {
         requireGuid(args.userId, 'userId');
         requireStorageLocation(args.storageLocation);
-        return { readAnyProfile: true };
+        return ruleScopes('readAnyProfile', args.userId);
       }),
     resolve: async (_root, { userId, storageLocation }, { caller, graph, now, signal }) => {
       const receipt = await graph.exportInboundSharedUserProfilePersonalData(

@@ -1,5 +1,5 @@
 import type { OutboundSharedUserProfile, TenantReference } from '../graph/graph-adapter.js';
-import { authorizeArguments } from './authorization.js';
+import { authorizeArguments, ruleScopes } from './authorization.js';
 import { builder } from './builder.js';
 import { authorizePage, pagingArgs } from './connection-fields.js';
 import { requireGuid } from './identifiers.js';
@@ -30,9 +30,9 @@ OutboundSharedUserProfileRef.implement({
         'The tenants this profile is shared with (`GET …/{userId}/tenants`). Asked on many profiles at once, the calls run in parallel with a bound, not one after another.',
       args: pagingArgs,
       authScopes: (profile, args, context) =>
-        authorizePage(context, CONNECTIONS.tenantsOf(profile.userId), args, () => ({
-          $any: { readOwnProfile: profile.userId, readAnyProfile: true },
-        })),
+        authorizePage(context, CONNECTIONS.tenantsOf(profile.userId), args, () =>
+          ruleScopes('readOutboundProfile', profile.userId),
+        ),
       resolve: (profile, { first, after }, { loaders }) =>
         loaders.tenants.load({ userId: profile.userId, first, after }),
     }),
@@ -52,7 +52,7 @@ builder.queryField('outboundSharedUserProfiles', (t) =>
       'Users of this tenant whose profiles are shared with other tenants. Needs `Read.All` or `ReadWrite.All` with Global Reader or Global Administrator, or either application role.',
     args: pagingArgs,
     authScopes: (_root, args, context) =>
-      authorizePage(context, CONNECTIONS.outboundProfiles, args, () => ({ readAnyProfile: true })),
+      authorizePage(context, CONNECTIONS.outboundProfiles, args, () => ruleScopes('readAnyProfile', '')),
     resolve: (_root, { first, after }, { loaders }) => loaders.outboundProfiles.load({ first, after }),
   }),
 );
@@ -67,7 +67,7 @@ builder.queryField('outboundSharedUserProfile', (t) =>
     authScopes: (_root, args, context) =>
       authorizeArguments(context, () => {
         const userId = requireGuid(args.userId, 'userId');
-        return { $any: { readOwnProfile: userId, readAnyProfile: true } };
+        return ruleScopes('readOutboundProfile', userId);
       }),
     resolve: (_root, { userId }, { loaders }) => loaders.outboundProfile.load(userId),
   }),
@@ -86,7 +86,7 @@ builder.mutationField('removeOutboundSharedUserProfilePersonalData', (t) =>
       authorizeArguments(context, () => {
         if (args.tenantId != null) requireGuid(args.tenantId, 'tenantId');
         const userId = requireGuid(args.userId, 'userId');
-        return { $any: { removeOwnProfile: userId, removeAnyProfile: true } };
+        return ruleScopes('removeOutboundProfile', userId);
       }),
     resolve: async (_root, { userId, tenantId }, { caller, graph, now, signal }) => {
       const receipt = await graph.removeOutboundSharedUserProfilePersonalData(

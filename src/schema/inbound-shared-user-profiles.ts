@@ -2,10 +2,9 @@ import { BadUserInputError } from '../errors/gateway-errors.js';
 import type { InboundSharedUserProfile } from '../graph/graph-adapter.js';
 import { authorizeArguments, ruleScopes } from './authorization.js';
 import { builder } from './builder.js';
-import { authorizePage, pagingArgs } from './connection-fields.js';
+import { CONNECTIONS, authorizePage, checkedPage, pagingArgs } from './connection-fields.js';
 import { requireGuid } from './identifiers.js';
 import { ExportPersonalDataPayload, RemovePersonalDataPayload } from './personal-data-payloads.js';
-import { CONNECTIONS } from './request-loaders.js';
 
 const InboundSharedUserProfileRef = builder
   .objectRef<InboundSharedUserProfile>('InboundSharedUserProfile')
@@ -35,7 +34,7 @@ builder.queryField('inboundSharedUserProfiles', (t) =>
     args: pagingArgs,
     authScopes: (_root, args, context) =>
       authorizePage(context, CONNECTIONS.inboundProfiles, args, () => ruleScopes('readAnyProfile', '')),
-    resolve: (_root, { first, after }, { loaders }) => loaders.inboundProfiles.load({ first, after }),
+    resolve: (_root, args, { loaders }) => loaders.inboundProfiles.load(checkedPage(args)),
   }),
 );
 

@@ -1,10 +1,9 @@
 import type { OutboundSharedUserProfile, TenantReference } from '../graph/graph-adapter.js';
 import { authorizeArguments, ruleScopes } from './authorization.js';
 import { builder } from './builder.js';
-import { authorizePage, pagingArgs } from './connection-fields.js';
+import { CONNECTIONS, authorizePage, checkedPage, pagingArgs } from './connection-fields.js';
 import { requireGuid } from './identifiers.js';
 import { RemovePersonalDataPayload } from './personal-data-payloads.js';
-import { CONNECTIONS } from './request-loaders.js';
 
 const TenantReferenceRef = builder.objectRef<TenantReference>('TenantReference').implement({
   description: 'A tenant that an outbound profile is shared with.',
@@ -33,8 +32,8 @@ OutboundSharedUserProfileRef.implement({
         authorizePage(context, CONNECTIONS.tenantsOf(profile.userId), args, () =>
           ruleScopes('readOutboundProfile', profile.userId),
         ),
-      resolve: (profile, { first, after }, { loaders }) =>
-        loaders.tenants.load({ userId: profile.userId, first, after }),
+      resolve: (profile, args, { loaders }) =>
+        loaders.tenants.load({ userId: profile.userId, page: checkedPage(args) }),
     }),
   }),
 });
@@ -53,7 +52,7 @@ builder.queryField('outboundSharedUserProfiles', (t) =>
     args: pagingArgs,
     authScopes: (_root, args, context) =>
       authorizePage(context, CONNECTIONS.outboundProfiles, args, () => ruleScopes('readAnyProfile', '')),
-    resolve: (_root, { first, after }, { loaders }) => loaders.outboundProfiles.load({ first, after }),
+    resolve: (_root, args, { loaders }) => loaders.outboundProfiles.load(checkedPage(args)),
   }),
 );
 

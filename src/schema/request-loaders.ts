@@ -1,7 +1,7 @@
-import { bulkhead } from 'cockatiel';
 import DataLoader from 'dataloader';
 import type { Caller } from '../auth/caller.js';
 import { UnauthenticatedError } from '../errors/gateway-errors.js';
+import { concurrencyLimit } from '../graph/concurrency.js';
 import type {
   GraphAdapter,
   InboundSharedUserProfile,
@@ -50,7 +50,7 @@ export function createRequestLoaders({
   cursors,
   signal,
 }: RequestLoaderDependencies): RequestLoaders {
-  const slots = bulkhead(UPSTREAM_CONCURRENCY_PER_REQUEST, Number.POSITIVE_INFINITY);
+  const limited = concurrencyLimit(UPSTREAM_CONCURRENCY_PER_REQUEST);
   // Loaders are only reached through fields that scope-auth let through, which needs a caller.
   const verified = (): Caller => {
     if (!caller) throw new UnauthenticatedError();
@@ -60,9 +60,7 @@ export function createRequestLoaders({
   function loader<K, V>(load: (key: K) => Promise<V>, cacheKeyFn: (key: K) => string) {
     return new DataLoader<K, V, string>(
       (keys) =>
-        Promise.all(
-          keys.map((key) => slots.execute(() => load(key)).catch((error: unknown) => toError(error))),
-        ),
+        Promise.all(keys.map((key) => limited(() => load(key)).catch((error: unknown) => toError(error)))),
       { cacheKeyFn },
     );
   }

@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 import type { Caller } from '../auth/caller.js';
 import { UnauthenticatedError, UpstreamError } from '../errors/gateway-errors.js';
-import { AnswerTooLargeError, exchangeBuffered } from './buffered-exchange.js';
+import { AnswerTooLargeError, MAX_UPSTREAM_ANSWER_BYTES, exchangeBuffered } from './buffered-exchange.js';
 import { CallDeadline } from './call-deadline.js';
 import type { UpstreamReceipt } from './graph-adapter.js';
 import type { Logger } from '../observability/logger.js';
@@ -69,14 +69,6 @@ interface AttemptContext {
   abort: CallDeadline;
   freshConnection: boolean;
 }
-
-/**
- * The longest answer a Graph call reads. The largest the gateway asks for, a $batch of 20 pages of
- * at most 100 items, is a few hundred kilobytes; an answer ten times longer is not Graph answering
- * this gateway (a wrong `GRAPH_BASE_URL`, something in between), and reading it whole could
- * exhaust the process's memory well before the call's deadline.
- */
-export const MAX_GRAPH_ANSWER_BYTES = 4 * 1024 * 1024;
 
 /** Errors worth a second try on a new connection: the socket died under us. */
 const RETRYABLE_NETWORK_ERRORS = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
@@ -192,7 +184,7 @@ export class GraphHttpClient {
           body,
         },
         abort,
-        MAX_GRAPH_ANSWER_BYTES,
+        MAX_UPSTREAM_ANSWER_BYTES,
       );
       const status = response.statusCode;
       this.options.metrics.upstreamCalls.inc({ operation, status: String(status) });

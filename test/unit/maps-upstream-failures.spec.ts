@@ -6,7 +6,7 @@ import { AnswerTooLargeError, exchangeBuffered } from '../../src/graph/buffered-
 import { PERSONAS } from '../../src/emulator/personas.js';
 import { RemoveOutboundSharedUserProfilePersonalDataDocument as Remove } from '../generated/graphql.js';
 import { GatewayHarness, errorCodes } from '../support/gateway-harness.js';
-import { MAX_GRAPH_ANSWER_BYTES } from '../../src/graph/graph-http-client.js';
+import { MAX_UPSTREAM_ANSWER_BYTES as MAX_GRAPH_ANSWER_BYTES } from '../../src/graph/buffered-exchange.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const REMOVAL = /removePersonalData$/;

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
+import { AnswerTooLargeError } from '../errors/upstream-failures.js';
 
 /**
  * The longest answer any upstream call reads: Graph, the token authority and the JWKS. The largest
@@ -16,22 +17,6 @@ export interface BufferedResponse {
   headers: IncomingHttpHeaders;
   /** The body as UTF-8 text; empty when there was none (a 204). */
   text: string;
-}
-
-/**
- * An answer longer than the exchange would hold: the exchange was cut at `maxBytes`, before the
- * rest of it could fill the process's memory. Its status and headers (Graph's `request-id`) are kept.
- */
-export class AnswerTooLargeError extends Error {
-  override readonly name = 'AnswerTooLargeError';
-
-  constructor(
-    readonly maxBytes: number,
-    readonly statusCode: number,
-    readonly headers: IncomingHttpHeaders,
-  ) {
-    super(`The upstream answer is longer than ${maxBytes} bytes.`);
-  }
 }
 
 /** What `exchangeBuffered` stops on: an `AbortSignal`, or a deadline that behaves as one. */

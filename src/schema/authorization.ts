@@ -16,6 +16,10 @@ export function authorizeArguments(
   return context.caller ? scopesFor() : { authenticated: true };
 }
 
+/** The rule `readAnyProfile` in words, for the descriptions of the fields it guards. */
+export const READ_ANY_PROFILE_WORDS =
+  'Needs `Read.All` or `ReadWrite.All` with Global Reader or Global Administrator, or either application role.';
+
 /**
  * `rule` on `userId`'s profile as a scope-auth map: any one of its scopes allows (scope-auth's
  * default), own-profile scopes with the user id as their parameter.

@@ -1,6 +1,6 @@
 import { BadUserInputError } from '../errors/gateway-errors.js';
 import type { InboundSharedUserProfile } from '../graph/graph-adapter.js';
-import { authorizeArguments, ruleScopes } from './authorization.js';
+import { READ_ANY_PROFILE_WORDS as READ_ANY, authorizeArguments, ruleScopes } from './authorization.js';
 import { builder } from './builder.js';
 import { CONNECTIONS, authorizePage, checkedPage, pagingArgs } from './connection-fields.js';
 import { requireGuid } from './identifiers.js';
@@ -22,9 +22,6 @@ const InboundSharedUserProfileConnection = builder.connectionObject(
   { type: InboundSharedUserProfileRef, name: 'InboundSharedUserProfileConnection' },
   { name: 'InboundSharedUserProfileEdge' },
 );
-
-const READ_ANY =
-  'Needs `Read.All` or `ReadWrite.All` with Global Reader or Global Administrator, or either application role.';
 
 builder.queryField('inboundSharedUserProfiles', (t) =>
   t.field({

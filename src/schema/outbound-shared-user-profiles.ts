@@ -1,5 +1,5 @@
 import type { OutboundSharedUserProfile, TenantReference } from '../graph/graph-adapter.js';
-import { authorizeArguments, ruleScopes } from './authorization.js';
+import { READ_ANY_PROFILE_WORDS, authorizeArguments, ruleScopes } from './authorization.js';
 import { builder } from './builder.js';
 import { CONNECTIONS, authorizePage, checkedPage, pagingArgs } from './connection-fields.js';
 import { requireGuid } from './identifiers.js';
@@ -47,8 +47,7 @@ builder.queryField('outboundSharedUserProfiles', (t) =>
   t.field({
     type: OutboundSharedUserProfileConnection,
     nullable: true,
-    description:
-      'Users of this tenant whose profiles are shared with other tenants. Needs `Read.All` or `ReadWrite.All` with Global Reader or Global Administrator, or either application role.',
+    description: `Users of this tenant whose profiles are shared with other tenants. ${READ_ANY_PROFILE_WORDS}`,
     args: pagingArgs,
     authScopes: (_root, args, context) =>
       authorizePage(context, CONNECTIONS.outboundProfiles, args, () => ruleScopes('readAnyProfile', '')),

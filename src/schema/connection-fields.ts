@@ -1,6 +1,10 @@
-import { authorizeArguments } from './authorization.js';
+import type { ObjectRef } from '@pothos/core';
+import type DataLoader from 'dataloader';
+import { authorizeArguments, ruleScopes } from './authorization.js';
 import { type GatewayContext, builder } from './builder.js';
+import type { RequestLoaders } from './request-loaders.js';
 import {
+  type Connection,
   type ConnectionArgs,
   type ConnectionRequest,
   DEFAULT_PAGE_SIZE,
@@ -59,4 +63,34 @@ export function checkedPage(args: ConnectionArgs): ConnectionRequest {
   // Every connection field authorizes through `authorizePage`; anything else is a gateway bug.
   if (!page) throw new Error('A connection field resolved without authorizePage.');
   return page;
+}
+
+/**
+ * A root listing of profiles, `{typeName}Connection` of `node`: for whoever may read any profile,
+ * paged over `connection`, read through the request's loader that `loader` picks.
+ */
+export function anyProfileListing<T>(listing: {
+  field: string;
+  node: ObjectRef<typeof builder.$inferSchemaTypes, T>;
+  typeName: string;
+  description: string;
+  connection: string;
+  loader: (loaders: RequestLoaders) => DataLoader<ConnectionRequest, Connection<T>, string>;
+}): void {
+  const { connection, loader } = listing;
+  const type = builder.connectionObject(
+    { type: listing.node, name: `${listing.typeName}Connection` },
+    { name: `${listing.typeName}Edge` },
+  );
+  builder.queryField(listing.field, (t) =>
+    t.field({
+      type,
+      nullable: true,
+      description: listing.description,
+      args: pagingArgs,
+      authScopes: (_root, args, context) =>
+        authorizePage(context, connection, args, () => ruleScopes('readAnyProfile', '')),
+      resolve: (_root, args, { loaders }) => loader(loaders).load(checkedPage(args)),
+    }),
+  );
 }

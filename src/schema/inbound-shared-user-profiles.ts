@@ -2,7 +2,7 @@ import { BadUserInputError } from '../errors/gateway-errors.js';
 import type { InboundSharedUserProfile } from '../graph/graph-adapter.js';
 import { READ_ANY_PROFILE_WORDS as READ_ANY, authorizeArguments, ruleScopes } from './authorization.js';
 import { builder } from './builder.js';
-import { CONNECTIONS, authorizePage, checkedPage, pagingArgs } from './connection-fields.js';
+import { CONNECTIONS, anyProfileListing } from './connection-fields.js';
 import { requireGuid } from './identifiers.js';
 import { ExportPersonalDataPayload, RemovePersonalDataPayload } from './personal-data-payloads.js';
 
@@ -18,22 +18,14 @@ const InboundSharedUserProfileRef = builder
     }),
   });
 
-const InboundSharedUserProfileConnection = builder.connectionObject(
-  { type: InboundSharedUserProfileRef, name: 'InboundSharedUserProfileConnection' },
-  { name: 'InboundSharedUserProfileEdge' },
-);
-
-builder.queryField('inboundSharedUserProfiles', (t) =>
-  t.field({
-    type: InboundSharedUserProfileConnection,
-    nullable: true,
-    description: `Users of other tenants whose profiles are shared with this tenant. ${READ_ANY}`,
-    args: pagingArgs,
-    authScopes: (_root, args, context) =>
-      authorizePage(context, CONNECTIONS.inboundProfiles, args, () => ruleScopes('readAnyProfile', '')),
-    resolve: (_root, args, { loaders }) => loaders.inboundProfiles.load(checkedPage(args)),
-  }),
-);
+anyProfileListing({
+  field: 'inboundSharedUserProfiles',
+  node: InboundSharedUserProfileRef,
+  typeName: 'InboundSharedUserProfile',
+  description: `Users of other tenants whose profiles are shared with this tenant. ${READ_ANY}`,
+  connection: CONNECTIONS.inboundProfiles,
+  loader: (loaders) => loaders.inboundProfiles,
+});
 
 builder.queryField('inboundSharedUserProfile', (t) =>
   t.field({

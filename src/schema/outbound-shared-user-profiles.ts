@@ -1,7 +1,13 @@
 import type { OutboundSharedUserProfile, TenantReference } from '../graph/graph-adapter.js';
 import { READ_ANY_PROFILE_WORDS, authorizeArguments, ruleScopes } from './authorization.js';
 import { builder } from './builder.js';
-import { CONNECTIONS, authorizePage, checkedPage, pagingArgs } from './connection-fields.js';
+import {
+  CONNECTIONS,
+  anyProfileListing,
+  authorizePage,
+  checkedPage,
+  pagingArgs,
+} from './connection-fields.js';
 import { requireGuid } from './identifiers.js';
 import { RemovePersonalDataPayload } from './personal-data-payloads.js';
 
@@ -38,22 +44,14 @@ OutboundSharedUserProfileRef.implement({
   }),
 });
 
-const OutboundSharedUserProfileConnection = builder.connectionObject(
-  { type: OutboundSharedUserProfileRef, name: 'OutboundSharedUserProfileConnection' },
-  { name: 'OutboundSharedUserProfileEdge' },
-);
-
-builder.queryField('outboundSharedUserProfiles', (t) =>
-  t.field({
-    type: OutboundSharedUserProfileConnection,
-    nullable: true,
-    description: `Users of this tenant whose profiles are shared with other tenants. ${READ_ANY_PROFILE_WORDS}`,
-    args: pagingArgs,
-    authScopes: (_root, args, context) =>
-      authorizePage(context, CONNECTIONS.outboundProfiles, args, () => ruleScopes('readAnyProfile', '')),
-    resolve: (_root, args, { loaders }) => loaders.outboundProfiles.load(checkedPage(args)),
-  }),
-);
+anyProfileListing({
+  field: 'outboundSharedUserProfiles',
+  node: OutboundSharedUserProfileRef,
+  typeName: 'OutboundSharedUserProfile',
+  description: `Users of this tenant whose profiles are shared with other tenants. ${READ_ANY_PROFILE_WORDS}`,
+  connection: CONNECTIONS.outboundProfiles,
+  loader: (loaders) => loaders.outboundProfiles,
+});
 
 builder.queryField('outboundSharedUserProfile', (t) =>
   t.field({

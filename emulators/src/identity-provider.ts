@@ -56,6 +56,8 @@ export interface IdentityProviderFault extends CountedFault {
   /** The OAuth error answered with `status` (400 by default), e.g. `invalid_grant` and AADSTS500133. */
   oauthError?: { error: string; aadsts: number; description: string };
   hang?: boolean;
+  /** Answers as usual, padded with a `padding` member to about this many bytes. */
+  answerBytes?: number;
 }
 
 export interface IdentityProvider {
@@ -147,8 +149,7 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
         return { status: 200, body: openIdConfiguration() };
       case 'jwks':
         stats.jwksRequests += 1;
-        await applyFault('jwks', closing);
-        return { status: 200, body: keys.publicJwks };
+        return { status: 200, body: padded(keys.publicJwks, await applyFault('jwks', closing)) };
       case 'token':
         return { status: 200, body: await token(request, closing) };
     }
@@ -158,13 +159,20 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
     const form = new URLSearchParams(await readBody(request, MAX_FORM_BYTES));
     const kind = grantKindOf(form);
     stats.tokenRequests[kind] += 1;
-    await applyFault('token', closing);
-    return grantToken(grantContext, kind, form, headerValue(request, 'authorization'));
+    const answerBytes = await applyFault('token', closing);
+    return padded(
+      await grantToken(grantContext, kind, form, headerValue(request, 'authorization')),
+      answerBytes,
+    );
   }
 
-  async function applyFault(target: IdentityProviderRoute, closing: AbortSignal): Promise<void> {
+  /** Applies the next fault for `target`; resolves with the length it asks the answer to have. */
+  async function applyFault(
+    target: IdentityProviderRoute,
+    closing: AbortSignal,
+  ): Promise<number | undefined> {
     const fault = faults.take((candidate) => candidate.route === target);
-    if (!fault) return;
+    if (!fault) return undefined;
     if (fault.hang) await hangUntilClosed(closing);
     if (fault.oauthError) {
       const { error, aadsts, description } = fault.oauthError;
@@ -181,6 +189,11 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
           : 'The request was refused (injected fault).',
       );
     }
+    return fault.answerBytes;
+  }
+
+  function padded(body: object, answerBytes: number | undefined): object {
+    return answerBytes === undefined ? body : { ...body, padding: ' '.repeat(answerBytes) };
   }
 
   function openIdConfiguration(): Record<string, unknown> {

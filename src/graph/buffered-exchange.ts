@@ -1,28 +1,22 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
+import { AnswerTooLargeError } from '../errors/upstream-failures.js';
 
-/** Graph's answer to one HTTP exchange, its body read whole. */
+/**
+ * The longest answer any upstream call reads: Graph, the token authority and the JWKS. The largest
+ * the gateway asks of Graph, a $batch of 20 pages of at most 100 items, is a few hundred kilobytes,
+ * and a token or a key set a few kilobytes; an answer ten times longer is not the upstream
+ * answering this gateway (a wrong base URL, something in between), and reading it whole could
+ * exhaust the process's memory well before the call's deadline.
+ */
+export const MAX_UPSTREAM_ANSWER_BYTES = 4 * 1024 * 1024;
+
+/** An upstream's answer to one HTTP exchange, its body read whole. */
 export interface BufferedResponse {
   statusCode: number;
   headers: IncomingHttpHeaders;
   /** The body as UTF-8 text; empty when there was none (a 204). */
   text: string;
-}
-
-/**
- * An answer longer than the exchange would hold: the exchange was cut at `maxBytes`, before the
- * rest of it could fill the process's memory. Its status and headers (Graph's `request-id`) are kept.
- */
-export class AnswerTooLargeError extends Error {
-  override readonly name = 'AnswerTooLargeError';
-
-  constructor(
-    readonly maxBytes: number,
-    readonly statusCode: number,
-    readonly headers: IncomingHttpHeaders,
-  ) {
-    super(`The upstream answer is longer than ${maxBytes} bytes.`);
-  }
 }
 
 /** What `exchangeBuffered` stops on: an `AbortSignal`, or a deadline that behaves as one. */
@@ -57,6 +51,41 @@ export function exchangeBuffered(
       handler.fail(error);
     }
   });
+}
+
+/** What `requestBuffered` sends: the parts of a request that MSAL and jose hand their HTTP client. */
+export interface UrlRequest {
+  method: 'GET' | 'POST';
+  headers?: Record<string, string> | undefined;
+  body?: string | undefined;
+}
+
+/**
+ * `exchangeBuffered` for the clients that speak in URLs (MSAL's network module, jose's JWKS fetch),
+ * with the same cap as Graph's calls.
+ */
+export function requestBuffered(
+  dispatcher: Dispatcher,
+  url: string,
+  { method, headers, body }: UrlRequest,
+  signal: ExchangeSignal,
+): Promise<BufferedResponse> {
+  const { origin, pathname, search } = new URL(url);
+  return exchangeBuffered(
+    dispatcher,
+    { origin, path: `${pathname}${search}`, method, headers, body },
+    signal,
+    MAX_UPSTREAM_ANSWER_BYTES,
+  );
+}
+
+/** Headers as one string each (repeated ones joined), as fetch's `Headers` and MSAL keep them. */
+export function flatHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return flat;
 }
 
 class BufferingHandler implements Dispatcher.DispatchHandler {

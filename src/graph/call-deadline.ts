@@ -1,7 +1,4 @@
-/** Why a call's deadline aborted it, when it was the time running out. */
-export class DeadlineExceededError extends Error {
-  override readonly name = 'DeadlineExceededError';
-}
+import { DeadlineExceededError } from '../errors/upstream-failures.js';
 
 /**
  * One Graph call's deadline, as the signal that the exchange (`exchangeBuffered`, which aborts

@@ -1,16 +1,22 @@
 import type { Dispatcher } from 'undici';
 import type { Caller } from '../auth/caller.js';
 import { UnauthenticatedError, UpstreamError } from '../errors/gateway-errors.js';
-import { AnswerTooLargeError, exchangeBuffered } from './buffered-exchange.js';
+import {
+  AnswerTooLargeError,
+  CircuitOpenError,
+  DeadlineExceededError,
+  TokenAcquisitionError,
+} from '../errors/upstream-failures.js';
+import { MAX_UPSTREAM_ANSWER_BYTES, exchangeBuffered } from './buffered-exchange.js';
 import { CallDeadline } from './call-deadline.js';
 import type { UpstreamReceipt } from './graph-adapter.js';
 import type { Logger } from '../observability/logger.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import { pagePathBelow } from './graph-links.js';
-import { type GraphTokenProvider, TokenAcquisitionError } from './graph-token-provider.js';
+import type { GraphTokenProvider } from './graph-token-provider.js';
 import { parseRetryAfter, toRetryAfterSeconds } from './retry-after.js';
 import { type AttemptOutcome, RETRYABLE_STATUSES, createGraphRetryPolicy } from './retry-policy.js';
-import { CircuitOpenError, UpstreamCircuit } from './upstream-circuit.js';
+import { UpstreamCircuit } from './upstream-circuit.js';
 import { UNHEALTHY_STATUSES, upstreamErrorForStatus } from './upstream-status.js';
 
 export interface GraphRequest {
@@ -69,14 +75,6 @@ interface AttemptContext {
   abort: CallDeadline;
   freshConnection: boolean;
 }
-
-/**
- * The longest answer a Graph call reads. The largest the gateway asks for, a $batch of 20 pages of
- * at most 100 items, is a few hundred kilobytes; an answer ten times longer is not Graph answering
- * this gateway (a wrong `GRAPH_BASE_URL`, something in between), and reading it whole could
- * exhaust the process's memory well before the call's deadline.
- */
-export const MAX_GRAPH_ANSWER_BYTES = 4 * 1024 * 1024;
 
 /** Errors worth a second try on a new connection: the socket died under us. */
 const RETRYABLE_NETWORK_ERRORS = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
@@ -192,7 +190,7 @@ export class GraphHttpClient {
           body,
         },
         abort,
-        MAX_GRAPH_ANSWER_BYTES,
+        MAX_UPSTREAM_ANSWER_BYTES,
       );
       const status = response.statusCode;
       this.options.metrics.upstreamCalls.inc({ operation, status: String(status) });
@@ -243,7 +241,7 @@ export class GraphHttpClient {
       { operation, status: error.statusCode, maxBytes: error.maxBytes, upstreamRequestId, clientRequestId },
       'Graph answered with more than a Graph call reads',
     );
-    return new UpstreamError('UPSTREAM_ERROR', { upstreamRequestId, clientRequestId });
+    return new UpstreamError(error.code, { upstreamRequestId, clientRequestId });
   }
 
   private settle(attempt: Attempt, clientRequestId: string): GraphResponse {
@@ -262,11 +260,7 @@ export class GraphHttpClient {
     // An expired caller token is the request's failure, not Graph's: it stays UNAUTHENTICATED.
     if (error instanceof UpstreamError || error instanceof UnauthenticatedError) return error;
     if (error instanceof CircuitOpenError) {
-      return new UpstreamError(
-        'UPSTREAM_UNAVAILABLE',
-        { clientRequestId },
-        toRetryAfterSeconds(error.retryAfterMs),
-      );
+      return new UpstreamError(error.code, { clientRequestId }, toRetryAfterSeconds(error.retryAfterMs));
     }
     if (error instanceof TokenAcquisitionError) {
       const ids = { upstreamRequestId: undefined, clientRequestId };
@@ -274,10 +268,10 @@ export class GraphHttpClient {
         { reason: error.reason, oauthError: error.oauthError, clientRequestId },
         'Graph token could not be obtained',
       );
-      return new UpstreamError(error.reason === 'refused' ? 'UPSTREAM_ERROR' : 'UPSTREAM_UNAVAILABLE', ids);
+      return new UpstreamError(error.code, ids);
     }
     if (abort?.expired) {
-      return new UpstreamError('UPSTREAM_TIMEOUT', { upstreamRequestId: undefined, clientRequestId });
+      return new UpstreamError(DeadlineExceededError.CODE, { upstreamRequestId: undefined, clientRequestId });
     }
     return error;
   }

@@ -12,12 +12,21 @@ export function inboundProfilePath(userId: string): string {
   return `${INBOUND_PROFILES}/${encodeURIComponent(userId)}`;
 }
 
+/** `…/outboundSharedUserProfiles/{userId}/tenants`: the tenants one profile is shared with. */
+export function outboundProfileTenantsPath(userId: string): string {
+  return `${outboundProfilePath(userId)}/tenants`;
+}
+
+/** The first page of a collection, `top` items long; later pages come from Graph's own links. */
+export function firstPagePath(collection: string, top: number): string {
+  return `${collection}?$top=${top}`;
+}
+
 /** The profile-wide removal, or the tenant-scoped one when `tenantId` is given. */
 export function outboundRemovalPath(userId: string, tenantId?: string): string {
-  const profile = outboundProfilePath(userId);
   return tenantId
-    ? `${profile}/tenants/${encodeURIComponent(tenantId)}/removePersonalData`
-    : `${profile}/removePersonalData`;
+    ? `${outboundProfileTenantsPath(userId)}/${encodeURIComponent(tenantId)}/removePersonalData`
+    : `${outboundProfilePath(userId)}/removePersonalData`;
 }
 
 export function inboundRemovalPath(userId: string): string {

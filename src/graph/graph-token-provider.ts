@@ -11,6 +11,7 @@ import type { Dispatcher } from 'undici';
 import type { Caller } from '../auth/caller.js';
 import type { GatewayConfig } from '../config/config.js';
 import { UnauthenticatedError } from '../errors/gateway-errors.js';
+import { TokenAcquisitionError } from '../errors/upstream-failures.js';
 import type { Logger } from '../observability/logger.js';
 import { createMsalNetworkClient } from './msal-network-client.js';
 
@@ -23,17 +24,6 @@ export interface GraphTokenProvider {
   tokenFor(caller: Caller, correlationId: string): Promise<string>;
   /** Obtains an application token, proving that the token endpoint answers. */
   probe(): Promise<void>;
-}
-
-/** Why a Graph token could not be had: the authority refused (with its OAuth error code), or could not be reached. */
-export class TokenAcquisitionError extends Error {
-  constructor(
-    readonly reason: 'refused' | 'unreachable',
-    readonly oauthError?: string,
-  ) {
-    super(`Token acquisition ${reason}`);
-    this.name = 'TokenAcquisitionError';
-  }
 }
 
 export interface MsalTokenProviderOptions {

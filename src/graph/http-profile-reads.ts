@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Caller } from '../auth/caller.js';
 import { BadUserInputError, UpstreamError } from '../errors/gateway-errors.js';
 import type {
@@ -10,37 +10,15 @@ import type {
   TenantReference,
 } from './graph-adapter.js';
 import { type GraphHttpClient, type GraphResponse, receiptOf } from './graph-http-client.js';
+import { PAGES, type PageSchema, inboundProfile, outboundProfile } from './graph-pages.js';
 import {
   INBOUND_PROFILES,
   OUTBOUND_PROFILES,
+  firstPagePath,
   inboundProfilePath,
   outboundProfilePath,
+  outboundProfileTenantsPath,
 } from './graph-paths.js';
-
-/** Graph may add properties (`@odata.*`, new beta fields); only the contract's are kept. */
-const outboundProfile = z.object({ userId: z.string().min(1) }).transform(({ userId }) => ({ userId }));
-const tenantReference = z.object({ tenantId: z.string().min(1) }).transform(({ tenantId }) => ({ tenantId }));
-const optionalText = z
-  .string()
-  .nullish()
-  .transform((value) => value ?? null);
-const inboundProfile = z
-  .object({
-    userId: z.string().min(1),
-    displayName: optionalText,
-    homeTenantId: optionalText,
-    userPrincipalName: optionalText,
-  })
-  .transform(({ userId, displayName, homeTenantId, userPrincipalName }) => ({
-    userId,
-    displayName,
-    homeTenantId,
-    userPrincipalName,
-  }));
-
-function collection<T extends z.ZodType>(item: T) {
-  return z.object({ value: z.array(item), '@odata.nextLink': z.string().optional() });
-}
 
 type ReadMethods = Pick<
   GraphAdapter,
@@ -63,27 +41,29 @@ export function createHttpProfileReads(client: GraphHttpClient): ReadMethods {
     return parsed.data;
   }
 
-  async function readPage<T extends z.ZodType>(
+  async function readPage<T>(
     caller: Caller,
     operation: string,
     collectionPath: string,
-    item: T,
+    pageSchema: PageSchema<T>,
     page: GraphPageRequest,
     signal: AbortSignal | undefined,
-  ): Promise<GraphPage<z.output<T>>> {
+  ): Promise<GraphPage<T>> {
     const path =
-      'link' in page ? client.pageLinkPath(page.link, collectionPath) : `${collectionPath}?$top=${page.top}`;
+      'link' in page
+        ? client.pageLinkPath(page.link, collectionPath)
+        : firstPagePath(collectionPath, page.top);
     if (path === undefined) {
       throw new BadUserInputError('The cursor does not belong to this connection.', 'after');
     }
     const response = await client.send(caller, { operation, method: 'GET', path }, signal);
-    const body = parse(collection(item), response);
+    const body = parse(pageSchema, response);
     const nextLink = body['@odata.nextLink'];
     // A link elsewhere is never followed, not even to report it: the page fails instead.
     if (nextLink !== undefined && client.pageLinkPath(nextLink, collectionPath) === undefined) {
       throw new UpstreamError('UPSTREAM_ERROR', receiptOf(response));
     }
-    return { items: body.value as Array<z.output<T>>, nextLink };
+    return { items: body.value, nextLink };
   }
 
   async function readEntity<T extends z.ZodType>(
@@ -103,7 +83,7 @@ export function createHttpProfileReads(client: GraphHttpClient): ReadMethods {
 
   return {
     listOutboundSharedUserProfiles: (caller, page, signal): Promise<GraphPage<OutboundSharedUserProfile>> =>
-      readPage(caller, 'listOutboundProfiles', OUTBOUND_PROFILES, outboundProfile, page, signal),
+      readPage(caller, 'listOutboundProfiles', OUTBOUND_PROFILES, PAGES.outboundProfiles, page, signal),
 
     getOutboundSharedUserProfile: (caller, userId, signal): Promise<OutboundSharedUserProfile | null> =>
       readEntity(caller, 'getOutboundProfile', outboundProfilePath(userId), outboundProfile, signal),
@@ -117,14 +97,14 @@ export function createHttpProfileReads(client: GraphHttpClient): ReadMethods {
       readPage(
         caller,
         'listOutboundProfileTenants',
-        `${outboundProfilePath(userId)}/tenants`,
-        tenantReference,
+        outboundProfileTenantsPath(userId),
+        PAGES.tenants,
         page,
         signal,
       ),
 
     listInboundSharedUserProfiles: (caller, page, signal): Promise<GraphPage<InboundSharedUserProfile>> =>
-      readPage(caller, 'listInboundProfiles', INBOUND_PROFILES, inboundProfile, page, signal),
+      readPage(caller, 'listInboundProfiles', INBOUND_PROFILES, PAGES.inboundProfiles, page, signal),
 
     getInboundSharedUserProfile: (caller, userId, signal): Promise<InboundSharedUserProfile | null> =>
       readEntity(caller, 'getInboundProfile', inboundProfilePath(userId), inboundProfile, signal),

@@ -1,9 +1,19 @@
-import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
-import { type Dispatcher, request } from 'undici';
+import {
+  AuthError,
+  type INetworkModule,
+  type NetworkRequestOptions,
+  type NetworkResponse,
+} from '@azure/msal-node';
+import type { Dispatcher } from 'undici';
+import { AnswerTooLargeError } from '../errors/upstream-failures.js';
+import { flatHeaders, requestBuffered } from './buffered-exchange.js';
+
+/** MSAL's code for an authority answer past `MAX_UPSTREAM_ANSWER_BYTES`. */
+export const ANSWER_TOO_LARGE = 'answer_too_large';
 
 /**
- * MSAL's HTTP calls (token endpoint, metadata) through our keep-alive pool, so that they share
- * its TLS trust settings and sockets instead of MSAL's own client.
+ * MSAL's HTTP calls (token endpoint, metadata) through our keep-alive pool and the handler of
+ * Graph's calls, so that they share its TLS trust settings, sockets and answer cap.
  */
 export function createMsalNetworkClient(dispatcher: Dispatcher, timeoutMs: number): INetworkModule {
   async function send<T>(
@@ -12,19 +22,25 @@ export function createMsalNetworkClient(dispatcher: Dispatcher, timeoutMs: numbe
     options: NetworkRequestOptions | undefined,
     timeout: number | undefined,
   ): Promise<NetworkResponse<T>> {
-    const response = await request(url, {
-      method,
-      dispatcher,
-      headers: options?.headers,
-      body: options?.body,
-      signal: AbortSignal.timeout(timeout ?? timeoutMs),
-    });
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(response.headers)) {
-      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+    try {
+      const response = await requestBuffered(
+        dispatcher,
+        url,
+        { method, headers: options?.headers, body: options?.body },
+        AbortSignal.timeout(timeout ?? timeoutMs),
+      );
+      const { text } = response;
+      return {
+        status: response.statusCode,
+        headers: flatHeaders(response.headers),
+        body: (text ? JSON.parse(text) : {}) as T,
+      };
+    } catch (error) {
+      // MSAL passes its own errors through and calls any other one unreachable: an answer did
+      // arrive, it was too long, which the gateway reports as for Graph (UPSTREAM_ERROR).
+      if (error instanceof AnswerTooLargeError) throw new AuthError(ANSWER_TOO_LARGE, error.message);
+      throw error;
     }
-    const text = await response.body.text();
-    return { status: response.statusCode, headers, body: (text ? JSON.parse(text) : {}) as T };
   }
   return {
     sendGetRequestAsync: (url, options, timeout) => send('GET', url, options, timeout),

@@ -1,16 +1,11 @@
-import { z } from 'zod';
 import type { Caller } from '../auth/caller.js';
 import { UpstreamError } from '../errors/gateway-errors.js';
 import { forEachConcurrently } from './concurrency.js';
 import type { BulkRemovalOutcome, UpstreamReceipt } from './graph-adapter.js';
 import type { BatchItemResult, GraphBatchClient } from './graph-batch-client.js';
 import type { GraphHttpClient } from './graph-http-client.js';
-import { outboundProfilePath, outboundRemovalPath } from './graph-paths.js';
-
-const tenantsPage = z.object({
-  value: z.array(z.object({ tenantId: z.string().min(1) })),
-  '@odata.nextLink': z.string().optional(),
-});
+import { PAGES } from './graph-pages.js';
+import { firstPagePath, outboundProfileTenantsPath, outboundRemovalPath } from './graph-paths.js';
 
 type Listing = { ok: true; tenantIds: string[]; ids: UpstreamReceipt } | { ok: false; error: UpstreamError };
 
@@ -80,11 +75,11 @@ export class OutboundRemovalFanOut {
     deadline: number,
     signal: AbortSignal | undefined,
   ): Promise<Listing[]> {
-    const collections = userIds.map((userId) => `${outboundProfilePath(userId)}/tenants`);
+    const collections = userIds.map(outboundProfileTenantsPath);
     const firstPages = await this.options.batch.execute(
       caller,
       'listOutboundProfileTenants',
-      collections.map((path) => ({ method: 'GET', path: `${path}?$top=${TENANTS_PER_PAGE}` })),
+      collections.map((path) => ({ method: 'GET', path: firstPagePath(path, TENANTS_PER_PAGE) })),
       signal,
       deadline,
     );
@@ -134,7 +129,7 @@ export class OutboundRemovalFanOut {
 type ListingPage = Extract<Listing, { ok: true }> & { next: string | undefined };
 
 function readPage(body: unknown, ids: UpstreamReceipt): ListingPage | Extract<Listing, { ok: false }> {
-  const parsed = tenantsPage.safeParse(body);
+  const parsed = PAGES.tenants.safeParse(body);
   if (!parsed.success) return { ok: false, error: new UpstreamError('UPSTREAM_ERROR', ids) };
   return {
     ok: true,

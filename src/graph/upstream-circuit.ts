@@ -6,6 +6,7 @@ import {
   circuitBreaker,
   handleWhenResult,
 } from 'cockatiel';
+import { CircuitOpenError } from '../errors/upstream-failures.js';
 import type { Logger } from '../observability/logger.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 
@@ -29,14 +30,6 @@ export interface UpstreamCircuitOptions {
   isFailure(result: unknown): boolean;
   logger: Logger;
   metrics: GatewayMetrics;
-}
-
-/** Thrown instead of calling the upstream while the circuit is open. */
-export class CircuitOpenError extends Error {
-  constructor(readonly retryAfterMs: number) {
-    super('The upstream circuit is open');
-    this.name = 'CircuitOpenError';
-  }
 }
 
 const STATE_NAMES: Readonly<Record<CircuitState, CircuitStateName>> = {

@@ -2,14 +2,7 @@ import SchemaBuilder from '@pothos/core';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import type { Caller } from '../auth/caller.js';
-import {
-  isPersonalAccount,
-  mayReadAnyProfile,
-  mayReadOwnProfile,
-  mayRemoveAnyProfile,
-  mayRemoveOwnProfile,
-} from '../auth/permissions.js';
-import { ForbiddenError, PersonalAccountError, UnauthenticatedError } from '../errors/gateway-errors.js';
+import { type ProfileScope, type ScopeParameter, profileScopes, refusalFor } from '../auth/permissions.js';
 import type { GraphAdapter } from '../graph/graph-adapter.js';
 import type { CursorCodec } from './connection-cursors.js';
 import type { RequestLoaders } from './request-loaders.js';
@@ -33,14 +26,9 @@ export interface AuthenticatedContext extends GatewayContext {
 
 export const builder = new SchemaBuilder<{
   Context: GatewayContext;
-  AuthScopes: {
-    authenticated: boolean;
-    /** Parameter: the profile's user id. */
-    removeOwnProfile: string;
-    removeAnyProfile: boolean;
-    /** Parameter: the profile's user id. */
-    readOwnProfile: string;
-    readAnyProfile: boolean;
+  /** Own-profile scopes take the profile's user id as their parameter. */
+  AuthScopes: { authenticated: boolean; organizationalAccount: boolean } & {
+    [S in ProfileScope]: ScopeParameter<S>;
   };
   AuthContexts: { authenticated: AuthenticatedContext };
   Scalars: {
@@ -62,17 +50,7 @@ export const builder = new SchemaBuilder<{
     nodeFieldOptions: { nullable: false },
   },
   scopeAuth: {
-    authScopes: ({ caller }) => ({
-      authenticated: caller !== null,
-      removeOwnProfile: (userId) => caller !== null && mayRemoveOwnProfile(caller, userId),
-      removeAnyProfile: caller !== null && mayRemoveAnyProfile(caller),
-      readOwnProfile: (userId) => caller !== null && mayReadOwnProfile(caller, userId),
-      readAnyProfile: caller !== null && mayReadAnyProfile(caller),
-    }),
-    unauthorizedError: (_parent, { caller }) => {
-      if (!caller) return new UnauthenticatedError();
-      if (isPersonalAccount(caller)) return new PersonalAccountError();
-      return new ForbiddenError();
-    },
+    authScopes: ({ caller }) => profileScopes(caller),
+    unauthorizedError: (_parent, { caller }) => refusalFor(caller),
   },
 });

@@ -1,10 +1,8 @@
 import type { Caller } from '../auth/caller.js';
-import { isPersonalAccount } from '../auth/permissions.js';
+import { type ProfileRule, permits, profileScopes, refusalFor } from '../auth/permissions.js';
 import {
   BadUserInputError,
   type ErrorCode,
-  ForbiddenError,
-  PersonalAccountError,
   type GatewayError,
   UpstreamError,
 } from '../errors/gateway-errors.js';
@@ -57,15 +55,17 @@ export function requireBulkArguments(userIds: readonly string[], tenantId: strin
 }
 
 /**
- * Decides each id on its own, exactly as the single mutation would: a malformed id is
- * BAD_USER_INPUT and an id the caller may not remove is FORBIDDEN, in that order, and neither
- * reaches Graph. A repeated id is sent once and shares its outcome.
+ * Decides each id on its own, exactly as the single mutation would (the same `rule` over the same
+ * scopes): a malformed id is BAD_USER_INPUT and an id the caller may not remove is refused as
+ * scope-auth refuses the single mutation, in that order, and neither reaches Graph. A repeated id
+ * is sent once and shares its outcome.
  */
 export function planBulkRemoval(
   caller: Caller,
   userIds: readonly string[],
-  mayRemove: (caller: Caller, userId: string) => boolean,
+  rule: ProfileRule,
 ): BulkRemovalPlan {
+  const scopes = profileScopes(caller);
   const distinct = new Map<string, string>();
   const ids = userIds.map((userId, index): PlannedId => {
     try {
@@ -74,12 +74,7 @@ export function planBulkRemoval(
       if (error instanceof BadUserInputError) return { userId, refusal: error };
       throw error;
     }
-    if (!mayRemove(caller, userId)) {
-      return {
-        userId,
-        refusal: isPersonalAccount(caller) ? new PersonalAccountError() : new ForbiddenError(),
-      };
-    }
+    if (!permits(scopes, rule, userId)) return { userId, refusal: refusalFor(caller) };
     const key = userId.toLowerCase();
     if (!distinct.has(key)) distinct.set(key, userId);
     return { userId, send: key };

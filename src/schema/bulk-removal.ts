@@ -1,4 +1,3 @@
-import { mayRemoveAnyProfile, mayRemoveOwnProfile } from '../auth/permissions.js';
 import { ERROR_CODES } from '../errors/gateway-errors.js';
 import { authorizeArguments } from './authorization.js';
 import { builder } from './builder.js';
@@ -72,11 +71,7 @@ builder.mutationField('removeOutboundSharedUserProfilesPersonalData', (t) =>
         return { authenticated: true };
       }),
     resolve: (_root, { userIds, tenantId }, { caller, graph, signal }) => {
-      const plan = planBulkRemoval(
-        caller,
-        userIds,
-        (who, userId) => mayRemoveOwnProfile(who, userId) || mayRemoveAnyProfile(who),
-      );
+      const plan = planBulkRemoval(caller, userIds, 'removeOutboundProfile');
       return bulkRemovalPayload(plan, (ids) =>
         graph.removeOutboundSharedUserProfilesPersonalData(
           caller,
@@ -99,7 +94,7 @@ builder.mutationField('removeInboundSharedUserProfilesPersonalData', (t) =>
         return { authenticated: true };
       }),
     resolve: (_root, { userIds }, { caller, graph, signal }) => {
-      const plan = planBulkRemoval(caller, userIds, (who) => mayRemoveAnyProfile(who));
+      const plan = planBulkRemoval(caller, userIds, 'removeInboundProfile');
       return bulkRemovalPayload(plan, (ids) =>
         graph.removeInboundSharedUserProfilesPersonalData(caller, ids, signal),
       );

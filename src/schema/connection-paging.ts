@@ -23,6 +23,8 @@ export interface ConnectionRequest {
   connection: string;
   first: number;
   after: CursorPosition | undefined;
+  /** `after` as the client wrote it: with `connection` and `first`, what tells two requests apart. */
+  cursor: string | undefined;
 }
 
 export interface Edge<T> {
@@ -53,6 +55,7 @@ export function readConnectionArgs(
     connection,
     first: first ?? DEFAULT_PAGE_SIZE,
     after: after == null ? undefined : cursors.decode(connection, after),
+    cursor: after ?? undefined,
   };
 }
 

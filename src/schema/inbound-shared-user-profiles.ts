@@ -1,11 +1,10 @@
 import { BadUserInputError } from '../errors/gateway-errors.js';
 import type { InboundSharedUserProfile } from '../graph/graph-adapter.js';
-import { authorizeArguments } from './authorization.js';
+import { READ_ANY_PROFILE_WORDS as READ_ANY, authorizeArguments, ruleScopes } from './authorization.js';
 import { builder } from './builder.js';
-import { authorizePage, pagingArgs } from './connection-fields.js';
+import { CONNECTIONS, anyProfileListing } from './connection-fields.js';
 import { requireGuid } from './identifiers.js';
 import { ExportPersonalDataPayload, RemovePersonalDataPayload } from './personal-data-payloads.js';
-import { CONNECTIONS } from './request-loaders.js';
 
 const InboundSharedUserProfileRef = builder
   .objectRef<InboundSharedUserProfile>('InboundSharedUserProfile')
@@ -19,25 +18,14 @@ const InboundSharedUserProfileRef = builder
     }),
   });
 
-const InboundSharedUserProfileConnection = builder.connectionObject(
-  { type: InboundSharedUserProfileRef, name: 'InboundSharedUserProfileConnection' },
-  { name: 'InboundSharedUserProfileEdge' },
-);
-
-const READ_ANY =
-  'Needs `Read.All` or `ReadWrite.All` with Global Reader or Global Administrator, or either application role.';
-
-builder.queryField('inboundSharedUserProfiles', (t) =>
-  t.field({
-    type: InboundSharedUserProfileConnection,
-    nullable: true,
-    description: `Users of other tenants whose profiles are shared with this tenant. ${READ_ANY}`,
-    args: pagingArgs,
-    authScopes: (_root, args, context) =>
-      authorizePage(context, CONNECTIONS.inboundProfiles, args, () => ({ readAnyProfile: true })),
-    resolve: (_root, { first, after }, { loaders }) => loaders.inboundProfiles.load({ first, after }),
-  }),
-);
+anyProfileListing({
+  field: 'inboundSharedUserProfiles',
+  node: InboundSharedUserProfileRef,
+  typeName: 'InboundSharedUserProfile',
+  description: `Users of other tenants whose profiles are shared with this tenant. ${READ_ANY}`,
+  connection: CONNECTIONS.inboundProfiles,
+  loader: (loaders) => loaders.inboundProfiles,
+});
 
 builder.queryField('inboundSharedUserProfile', (t) =>
   t.field({
@@ -47,8 +35,7 @@ builder.queryField('inboundSharedUserProfile', (t) =>
     args: { userId: t.arg.id({ required: true }) },
     authScopes: (_root, args, context) =>
       authorizeArguments(context, () => {
-        requireGuid(args.userId, 'userId');
-        return { readAnyProfile: true };
+        return ruleScopes('readAnyProfile', requireGuid(args.userId, 'userId'));
       }),
     resolve: (_root, { userId }, { loaders }) => loaders.inboundProfile.load(userId),
   }),
@@ -62,8 +49,7 @@ builder.mutationField('removeInboundSharedUserProfilePersonalData', (t) =>
     args: { userId: t.arg.id({ required: true }) },
     authScopes: (_root, args, context) =>
       authorizeArguments(context, () => {
-        requireGuid(args.userId, 'userId');
-        return { removeAnyProfile: true };
+        return ruleScopes('removeInboundProfile', requireGuid(args.userId, 'userId'));
       }),
     resolve: async (_root, { userId }, { caller, graph, now, signal }) => {
       const receipt = await graph.removeInboundSharedUserProfilePersonalData(caller, userId, signal);
@@ -89,7 +75,7 @@ builder.mutationField('exportInboundSharedUserProfilePersonalData', (t) =>
       authorizeArguments(context, () => {
         requireGuid(args.userId, 'userId');
         requireStorageLocation(args.storageLocation);
-        return { readAnyProfile: true };
+        return ruleScopes('readAnyProfile', args.userId);
       }),
     resolve: async (_root, { userId, storageLocation }, { caller, graph, now, signal }) => {
       const receipt = await graph.exportInboundSharedUserProfilePersonalData(

@@ -1,10 +1,15 @@
 import type { OutboundSharedUserProfile, TenantReference } from '../graph/graph-adapter.js';
-import { authorizeArguments } from './authorization.js';
+import { READ_ANY_PROFILE_WORDS, authorizeArguments, ruleScopes } from './authorization.js';
 import { builder } from './builder.js';
-import { authorizePage, pagingArgs } from './connection-fields.js';
+import {
+  CONNECTIONS,
+  anyProfileListing,
+  authorizePage,
+  checkedPage,
+  pagingArgs,
+} from './connection-fields.js';
 import { requireGuid } from './identifiers.js';
 import { RemovePersonalDataPayload } from './personal-data-payloads.js';
-import { CONNECTIONS } from './request-loaders.js';
 
 const TenantReferenceRef = builder.objectRef<TenantReference>('TenantReference').implement({
   description: 'A tenant that an outbound profile is shared with.',
@@ -30,32 +35,23 @@ OutboundSharedUserProfileRef.implement({
         'The tenants this profile is shared with (`GET …/{userId}/tenants`). Asked on many profiles at once, the calls run in parallel with a bound, not one after another.',
       args: pagingArgs,
       authScopes: (profile, args, context) =>
-        authorizePage(context, CONNECTIONS.tenantsOf(profile.userId), args, () => ({
-          $any: { readOwnProfile: profile.userId, readAnyProfile: true },
-        })),
-      resolve: (profile, { first, after }, { loaders }) =>
-        loaders.tenants.load({ userId: profile.userId, first, after }),
+        authorizePage(context, CONNECTIONS.tenantsOf(profile.userId), args, () =>
+          ruleScopes('readOutboundProfile', profile.userId),
+        ),
+      resolve: (profile, args, { loaders }) =>
+        loaders.tenants.load({ userId: profile.userId, page: checkedPage(args) }),
     }),
   }),
 });
 
-const OutboundSharedUserProfileConnection = builder.connectionObject(
-  { type: OutboundSharedUserProfileRef, name: 'OutboundSharedUserProfileConnection' },
-  { name: 'OutboundSharedUserProfileEdge' },
-);
-
-builder.queryField('outboundSharedUserProfiles', (t) =>
-  t.field({
-    type: OutboundSharedUserProfileConnection,
-    nullable: true,
-    description:
-      'Users of this tenant whose profiles are shared with other tenants. Needs `Read.All` or `ReadWrite.All` with Global Reader or Global Administrator, or either application role.',
-    args: pagingArgs,
-    authScopes: (_root, args, context) =>
-      authorizePage(context, CONNECTIONS.outboundProfiles, args, () => ({ readAnyProfile: true })),
-    resolve: (_root, { first, after }, { loaders }) => loaders.outboundProfiles.load({ first, after }),
-  }),
-);
+anyProfileListing({
+  field: 'outboundSharedUserProfiles',
+  node: OutboundSharedUserProfileRef,
+  typeName: 'OutboundSharedUserProfile',
+  description: `Users of this tenant whose profiles are shared with other tenants. ${READ_ANY_PROFILE_WORDS}`,
+  connection: CONNECTIONS.outboundProfiles,
+  loader: (loaders) => loaders.outboundProfiles,
+});
 
 builder.queryField('outboundSharedUserProfile', (t) =>
   t.field({
@@ -67,7 +63,7 @@ builder.queryField('outboundSharedUserProfile', (t) =>
     authScopes: (_root, args, context) =>
       authorizeArguments(context, () => {
         const userId = requireGuid(args.userId, 'userId');
-        return { $any: { readOwnProfile: userId, readAnyProfile: true } };
+        return ruleScopes('readOutboundProfile', userId);
       }),
     resolve: (_root, { userId }, { loaders }) => loaders.outboundProfile.load(userId),
   }),
@@ -86,7 +82,7 @@ builder.mutationField('removeOutboundSharedUserProfilePersonalData', (t) =>
       authorizeArguments(context, () => {
         if (args.tenantId != null) requireGuid(args.tenantId, 'tenantId');
         const userId = requireGuid(args.userId, 'userId');
-        return { $any: { removeOwnProfile: userId, removeAnyProfile: true } };
+        return ruleScopes('removeOutboundProfile', userId);
       }),
     resolve: async (_root, { userId, tenantId }, { caller, graph, now, signal }) => {
       const receipt = await graph.removeOutboundSharedUserProfilePersonalData(

@@ -1,7 +1,7 @@
-import { bulkhead } from 'cockatiel';
 import DataLoader from 'dataloader';
 import type { Caller } from '../auth/caller.js';
 import { UnauthenticatedError } from '../errors/gateway-errors.js';
+import { concurrencyLimit } from '../graph/concurrency.js';
 import type {
   GraphAdapter,
   InboundSharedUserProfile,
@@ -9,12 +9,7 @@ import type {
   TenantReference,
 } from '../graph/graph-adapter.js';
 import type { CursorCodec } from './connection-cursors.js';
-import {
-  type Connection,
-  type ConnectionArgs,
-  fillConnection,
-  readConnectionArgs,
-} from './connection-paging.js';
+import { type Connection, type ConnectionRequest, fillConnection } from './connection-paging.js';
 
 /**
  * Upstream reads one GraphQL request may have in flight at once. Sibling fields (`tenants` on every
@@ -23,23 +18,17 @@ import {
  */
 export const UPSTREAM_CONCURRENCY_PER_REQUEST = 8;
 
-/** What a cursor is bound to: a cursor of one connection is refused by every other. */
-export const CONNECTIONS = {
-  outboundProfiles: 'outboundSharedUserProfiles',
-  inboundProfiles: 'inboundSharedUserProfiles',
-  tenantsOf: (userId: string) => `outboundSharedUserProfiles/${userId.toLowerCase()}/tenants`,
-} as const;
-
-export interface TenantsKey extends ConnectionArgs {
+export interface TenantsKey {
   userId: string;
+  page: ConnectionRequest;
 }
 
 /** Per-request loaders: one upstream call per distinct key, all of them sharing one concurrency bound. */
 export interface RequestLoaders {
-  outboundProfiles: DataLoader<ConnectionArgs, Connection<OutboundSharedUserProfile>, string>;
+  outboundProfiles: DataLoader<ConnectionRequest, Connection<OutboundSharedUserProfile>, string>;
   outboundProfile: DataLoader<string, OutboundSharedUserProfile | null, string>;
   tenants: DataLoader<TenantsKey, Connection<TenantReference>, string>;
-  inboundProfiles: DataLoader<ConnectionArgs, Connection<InboundSharedUserProfile>, string>;
+  inboundProfiles: DataLoader<ConnectionRequest, Connection<InboundSharedUserProfile>, string>;
   inboundProfile: DataLoader<string, InboundSharedUserProfile | null, string>;
 }
 
@@ -50,7 +39,8 @@ export interface RequestLoaderDependencies {
   signal: AbortSignal;
 }
 
-const pageKey = ({ first, after }: ConnectionArgs) => `${first ?? ''}\n${after ?? ''}`;
+const pageKey = ({ connection, first, cursor }: ConnectionRequest) =>
+  `${connection}\n${first}\n${cursor ?? ''}`;
 const idKey = (userId: string) => userId.toLowerCase();
 
 /** Made once per request by the context factory, so that nothing is cached across callers. */
@@ -60,7 +50,7 @@ export function createRequestLoaders({
   cursors,
   signal,
 }: RequestLoaderDependencies): RequestLoaders {
-  const slots = bulkhead(UPSTREAM_CONCURRENCY_PER_REQUEST, Number.POSITIVE_INFINITY);
+  const limited = concurrencyLimit(UPSTREAM_CONCURRENCY_PER_REQUEST);
   // Loaders are only reached through fields that scope-auth let through, which needs a caller.
   const verified = (): Caller => {
     if (!caller) throw new UnauthenticatedError();
@@ -70,17 +60,15 @@ export function createRequestLoaders({
   function loader<K, V>(load: (key: K) => Promise<V>, cacheKeyFn: (key: K) => string) {
     return new DataLoader<K, V, string>(
       (keys) =>
-        Promise.all(
-          keys.map((key) => slots.execute(() => load(key)).catch((error: unknown) => toError(error))),
-        ),
+        Promise.all(keys.map((key) => limited(() => load(key)).catch((error: unknown) => toError(error)))),
       { cacheKeyFn },
     );
   }
 
   return {
     outboundProfiles: loader(
-      (args) =>
-        fillConnection(cursors, readConnectionArgs(cursors, CONNECTIONS.outboundProfiles, args), (page) =>
+      (request) =>
+        fillConnection(cursors, request, (page) =>
           graph.listOutboundSharedUserProfiles(verified(), page, signal),
         ),
       pageKey,
@@ -89,16 +77,17 @@ export function createRequestLoaders({
       (userId) => graph.getOutboundSharedUserProfile(verified(), userId, signal),
       idKey,
     ),
+    // The connection names the profile (lowercased), so the page alone keys a profile's tenants.
     tenants: loader(
-      ({ userId, ...args }) =>
-        fillConnection(cursors, readConnectionArgs(cursors, CONNECTIONS.tenantsOf(userId), args), (page) =>
+      ({ userId, page: request }) =>
+        fillConnection(cursors, request, (page) =>
           graph.listOutboundSharedUserProfileTenants(verified(), userId, page, signal),
         ),
-      (key) => `${idKey(key.userId)}\n${pageKey(key)}`,
+      ({ page }) => pageKey(page),
     ),
     inboundProfiles: loader(
-      (args) =>
-        fillConnection(cursors, readConnectionArgs(cursors, CONNECTIONS.inboundProfiles, args), (page) =>
+      (request) =>
+        fillConnection(cursors, request, (page) =>
           graph.listInboundSharedUserProfiles(verified(), page, signal),
         ),
       pageKey,

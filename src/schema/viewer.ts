@@ -1,5 +1,3 @@
-import { isPersonalAccount } from '../auth/permissions.js';
-import { PersonalAccountError } from '../errors/gateway-errors.js';
 import type { Caller } from '../auth/caller.js';
 import { builder } from './builder.js';
 
@@ -29,9 +27,7 @@ builder.queryField('viewer', (t) =>
   t.withAuth({ authenticated: true }).field({
     type: Viewer,
     description: 'Who the gateway thinks the caller is.',
-    resolve: (_root, _args, { caller }) => {
-      if (isPersonalAccount(caller)) throw new PersonalAccountError();
-      return caller;
-    },
+    authScopes: { organizationalAccount: true },
+    resolve: (_root, _args, { caller }) => caller,
   }),
 );

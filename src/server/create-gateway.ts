@@ -1,14 +1,14 @@
 import { createServer } from 'node:http';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { type GraphiQLOptions, type Plugin, type YogaServerInstance, createYoga } from 'graphql-yoga';
-import { fetch as undiciFetch } from 'undici';
-import { type JwksFetch, type TokenVerifier, createTokenVerifier } from '../auth/token-verifier.js';
+import { type TokenVerifier, createTokenVerifier } from '../auth/token-verifier.js';
 import type { GatewayConfig } from '../config/config.js';
 import type { GraphAdapter } from '../graph/graph-adapter.js';
 import { GraphBatchClient } from '../graph/graph-batch-client.js';
 import { GraphHttpClient } from '../graph/graph-http-client.js';
 import { type GraphTokenProvider, createMsalTokenProvider } from '../graph/graph-token-provider.js';
 import { createHttpGraphAdapter } from '../graph/http-graph-adapter.js';
+import { createJwksFetch } from '../graph/jwks-fetch.js';
 import { createUpstreamAgent } from '../graph/upstream-agent.js';
 import { type Logger, toYogaLogger } from '../observability/logger.js';
 import { type GatewayMetrics, createMetrics } from '../observability/metrics.js';
@@ -79,14 +79,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     : undefined;
   const metrics = options.metrics ?? createMetrics();
   const dispatcher = createUpstreamAgent({ ca: config.upstreamCa });
-  // undici's fetch and the global one differ only in their TypeScript declarations.
-  const jwksFetch: JwksFetch = (url, { headers, method, signal }) =>
-    undiciFetch(url, {
-      headers: Object.fromEntries(headers),
-      method,
-      signal,
-      dispatcher,
-    }) as unknown as Promise<Response>;
+  const jwksFetch = createJwksFetch(dispatcher);
   const verifier: TokenVerifier = createTokenVerifier({
     auth: config.auth,
     fetch: jwksFetch,

@@ -34,6 +34,22 @@ export function collectRootFields(
   return fields;
 }
 
+const fragmentsByDocument = new WeakMap<DocumentNode, ReadonlyMap<string, FragmentDefinitionNode>>();
+
+/** The document's fragment definitions by name, found once per (cached) document. */
+export function fragmentsOf(document: DocumentNode): ReadonlyMap<string, FragmentDefinitionNode> {
+  let fragments = fragmentsByDocument.get(document);
+  if (!fragments) {
+    const byName = new Map<string, FragmentDefinitionNode>();
+    for (const definition of document.definitions) {
+      if (definition.kind === Kind.FRAGMENT_DEFINITION) byName.set(definition.name.value, definition);
+    }
+    fragments = byName;
+    fragmentsByDocument.set(document, fragments);
+  }
+  return fragments;
+}
+
 interface RootFields {
   mutation: boolean;
   fields: FieldNode[];
@@ -55,10 +71,7 @@ function rootFieldsOf(document: DocumentNode, operationName: string | null | und
   const operation = getOperationAST(document, operationName);
   // Unknown operation names are not remembered: a client could otherwise grow the map at will.
   if (!operation) return null;
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  }
+  const fragments = fragmentsOf(document);
   const found = {
     mutation: operation.operation === 'mutation',
     fields: collectRootFields(operation.selectionSet, (name) => fragments.get(name)),

@@ -2,7 +2,6 @@ import {
   type ASTNode,
   type DocumentNode,
   type FieldNode,
-  type FragmentDefinitionNode,
   Kind,
   type OperationDefinitionNode,
   getOperationAST,
@@ -10,7 +9,7 @@ import {
 } from 'graphql';
 import { MAX_BATCH_REQUESTS } from '../graph/batch-protocol.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../schema/connection-paging.js';
-import { listLength } from './operation-root-fields.js';
+import { fragmentsOf, listLength } from './operation-root-fields.js';
 
 // graphql-armor's cost model, so that both checks count alike: an object costs 2, a scalar 1, each
 // level multiplies its children by 1.5, and a field's `first` (or `last`) multiplies its subtree.
@@ -110,10 +109,7 @@ function walk(
 ): OperationEstimate | undefined {
   const operation = getOperationAST(document, operationName);
   if (!operation) return undefined;
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  }
+  const fragments = fragmentsOf(document);
   const fragmentCosts = new Map<string, Cost>();
   const valueOf = variableValues(operation, variables);
   // The Graph calls of the node that `cost` last returned for: passed beside its result rather

@@ -1,6 +1,6 @@
 // Issue 4's benchmark: 1,000 removals in one bulk mutation against Graph with 50 ms per call and
 // 10% of the items throttled once, beside the naive one-call-per-id way, in the same run.
-import { forEachConcurrently } from '../src/graph/concurrency.js';
+import { forEachConcurrently } from '../src/graph/transport/concurrency.js';
 import { type BenchGateway, startBenchGateway, timed } from './support/bench-gateway.js';
 import { type BenchReport, machineLine } from './support/bench-report.js';
 

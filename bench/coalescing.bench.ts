@@ -3,7 +3,7 @@
 // two kinds of concurrent traffic: one identity firing many singles, and many users each removing
 // their own data; beside them, the best a coalescer could do: the same ids as one bulk mutation.
 import { personaClaims } from '@shared-profile-gateway/emulators';
-import { forEachConcurrently } from '../src/graph/concurrency.js';
+import { forEachConcurrently } from '../src/graph/transport/concurrency.js';
 import { type BenchGateway, startBenchGateway, timed } from './support/bench-gateway.js';
 import { type BenchReport, machineLine } from './support/bench-report.js';
 

@@ -3,7 +3,7 @@ import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import type { Caller } from '../auth/caller.js';
 import { type ProfileScope, type ScopeParameter, profileScopes, refusalFor } from '../auth/permissions.js';
-import type { GraphAdapter } from '../graph/graph-adapter.js';
+import type { GraphAdapter } from '../graph/adapter/graph-adapter.js';
 import type { CursorCodec } from './connection-cursors.js';
 import type { RequestLoaders } from './request-loaders.js';
 

@@ -6,7 +6,7 @@ import {
   type GatewayError,
   UpstreamError,
 } from '../errors/gateway-errors.js';
-import type { BulkRemovalOutcome } from '../graph/graph-adapter.js';
+import type { BulkRemovalOutcome } from '../graph/adapter/graph-adapter.js';
 import { requireGuid } from './identifiers.js';
 
 /**

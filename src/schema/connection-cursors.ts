@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomFillSync } from 'node:crypto';
 import { z } from 'zod';
 import { BadUserInputError } from '../errors/gateway-errors.js';
-import type { GraphPageRequest } from '../graph/graph-adapter.js';
+import type { GraphPageRequest } from '../graph/adapter/graph-adapter.js';
 
 /** Where a connection resumes: a Graph page (the first one, or one at Graph's link) and how much of it was read. */
 export interface CursorPosition {

@@ -1,5 +1,5 @@
 import { BadUserInputError } from '../errors/gateway-errors.js';
-import type { GraphPage, GraphPageRequest } from '../graph/graph-adapter.js';
+import type { GraphPage, GraphPageRequest } from '../graph/adapter/graph-adapter.js';
 import type { CursorCodec, CursorPosition } from './connection-cursors.js';
 
 /** `first` when the client gives none. */

@@ -1,5 +1,5 @@
 import { BadUserInputError } from '../errors/gateway-errors.js';
-import type { InboundSharedUserProfile } from '../graph/graph-adapter.js';
+import type { InboundSharedUserProfile } from '../graph/adapter/graph-adapter.js';
 import { READ_ANY_PROFILE_WORDS as READ_ANY, authorizeArguments, ruleScopes } from './authorization.js';
 import { builder } from './builder.js';
 import { CONNECTIONS, anyProfileListing } from './connection-fields.js';

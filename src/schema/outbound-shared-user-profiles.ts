@@ -1,4 +1,4 @@
-import type { OutboundSharedUserProfile, TenantReference } from '../graph/graph-adapter.js';
+import type { OutboundSharedUserProfile, TenantReference } from '../graph/adapter/graph-adapter.js';
 import { READ_ANY_PROFILE_WORDS, authorizeArguments, ruleScopes } from './authorization.js';
 import { builder } from './builder.js';
 import {

@@ -1,13 +1,13 @@
 import DataLoader from 'dataloader';
 import type { Caller } from '../auth/caller.js';
 import { UnauthenticatedError } from '../errors/gateway-errors.js';
-import { concurrencyLimit } from '../graph/concurrency.js';
+import { concurrencyLimit } from '../graph/transport/concurrency.js';
 import type {
   GraphAdapter,
   InboundSharedUserProfile,
   OutboundSharedUserProfile,
   TenantReference,
-} from '../graph/graph-adapter.js';
+} from '../graph/adapter/graph-adapter.js';
 import type { CursorCodec } from './connection-cursors.js';
 import { type Connection, type ConnectionRequest, fillConnection } from './connection-paging.js';
 

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { SECURITY_HEADERS } from './use-security-headers.js';
+import { SECURITY_HEADERS } from './plugins/use-security-headers.js';
 
 /** What Node answers to a request its HTTP parser refuses, by the parser's error code. */
 const STATUS_LINES: Readonly<Record<string, string>> = {

@@ -1,7 +1,7 @@
 import type { YogaInitialContext } from 'graphql-yoga';
 import type { TokenVerifier } from '../auth/token-verifier.js';
 import { UnauthenticatedError } from '../errors/gateway-errors.js';
-import type { GraphAdapter } from '../graph/graph-adapter.js';
+import type { GraphAdapter } from '../graph/adapter/graph-adapter.js';
 import type { GatewayContext } from '../schema/builder.js';
 import type { CursorCodec } from '../schema/connection-cursors.js';
 import { createRequestLoaders } from '../schema/request-loaders.js';

@@ -6,10 +6,10 @@ import { createCallerRateLimiter } from '../rate-limit/caller-rate-limiter.js';
 import { corsPolicy } from './cors-policy.js';
 import type { ReadinessProbe } from './readiness.js';
 import type { GatewayPluginContext } from './server-context.js';
-import { useDocumentLimits } from './use-document-limits.js';
-import { useFieldSuggestionMasking } from './use-field-suggestion-masking.js';
-import { useIntrospectionSwitch } from './use-introspection-switch.js';
-import { useRateLimit } from './use-rate-limit.js';
+import { useDocumentLimits } from './plugins/use-document-limits.js';
+import { useFieldSuggestionMasking } from './plugins/use-field-suggestion-masking.js';
+import { useIntrospectionSwitch } from './plugins/use-introspection-switch.js';
+import { useRateLimit } from './plugins/use-rate-limit.js';
 
 export interface Hardening {
   /** In order: introspection switch, suggestion masking, document limits, rate limit. */

@@ -2,8 +2,8 @@ import { type IncomingMessage, type ServerResponse, createServer } from 'node:ht
 import type { GatewayMetrics } from '../observability/metrics.js';
 import { answerClientError } from './client-errors.js';
 import { listen } from './listen.js';
-import { METRICS_PATH } from './use-metrics.js';
-import { SECURITY_HEADERS } from './use-security-headers.js';
+import { METRICS_PATH } from './plugins/use-metrics.js';
+import { SECURITY_HEADERS } from './plugins/use-security-headers.js';
 
 export interface MetricsListener {
   /** Resolves with the listener's base URL. */

@@ -7,9 +7,9 @@ import {
   getOperationAST,
   visit,
 } from 'graphql';
-import { MAX_BATCH_REQUESTS } from '../graph/batch-protocol.js';
+import { MAX_BATCH_REQUESTS } from '../graph/transport/batch-protocol.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../schema/connection-paging.js';
-import { fragmentsOf, listLength } from './operation-root-fields.js';
+import { fragmentsOf, listLength } from '../rate-limit/operation-root-fields.js';
 
 // graphql-armor's cost model, so that both checks count alike: an object costs 2, a scalar 1, each
 // level multiplies its children by 1.5, and a field's `first` (or `last`) multiplies its subtree.

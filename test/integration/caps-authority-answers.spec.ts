@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PERSONAS } from '@shared-profile-gateway/emulators';
-import { MAX_UPSTREAM_ANSWER_BYTES } from '../../src/graph/buffered-exchange.js';
+import { MAX_UPSTREAM_ANSWER_BYTES } from '../../src/graph/transport/buffered-exchange.js';
 import {
   RemoveOutboundSharedUserProfilePersonalDataDocument as Remove,
   ViewerDocument,

@@ -2,12 +2,12 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { exchangeBuffered } from '../../src/graph/buffered-exchange.js';
+import { exchangeBuffered } from '../../src/graph/transport/buffered-exchange.js';
 import { AnswerTooLargeError } from '../../src/errors/upstream-failures.js';
 import { PERSONAS } from '@shared-profile-gateway/emulators';
 import { RemoveOutboundSharedUserProfilePersonalDataDocument as Remove } from '../generated/graphql.js';
 import { GatewayHarness, errorCodes } from '../support/gateway-harness.js';
-import { MAX_UPSTREAM_ANSWER_BYTES as MAX_GRAPH_ANSWER_BYTES } from '../../src/graph/buffered-exchange.js';
+import { MAX_UPSTREAM_ANSWER_BYTES as MAX_GRAPH_ANSWER_BYTES } from '../../src/graph/transport/buffered-exchange.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const REMOVAL = /removePersonalData$/;

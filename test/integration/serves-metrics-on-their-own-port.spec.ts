@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SECURITY_HEADERS } from '../../src/server/use-security-headers.js';
+import { SECURITY_HEADERS } from '../../src/server/plugins/use-security-headers.js';
 import { GatewayHarness } from '../support/gateway-harness.js';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { concurrencyLimit, forEachConcurrently } from '../../src/graph/concurrency.js';
+import { concurrencyLimit, forEachConcurrently } from '../../src/graph/transport/concurrency.js';
 
 function deferred() {
   let resolve!: () => void;

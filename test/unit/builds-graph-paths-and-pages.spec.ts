@@ -1,12 +1,12 @@
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { PAGES } from '../../src/graph/graph-pages.js';
+import { PAGES } from '../../src/graph/adapter/graph-pages.js';
 import {
   firstPagePath,
   outboundProfileTenantsPath,
   outboundRemovalPath,
-} from '../../src/graph/graph-paths.js';
-import { fragmentsOf } from '../../src/server/operation-root-fields.js';
+} from '../../src/graph/adapter/graph-paths.js';
+import { fragmentsOf } from '../../src/rate-limit/operation-root-fields.js';
 
 const USER = 'a/b';
 const TENANT = '33333333-3333-4333-8333-333333333333';

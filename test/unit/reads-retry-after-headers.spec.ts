@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRetryAfter } from '../../src/graph/retry-after.js';
+import { parseRetryAfter } from '../../src/graph/transport/retry-after.js';
 
 const NOW = Date.parse('1994-11-06T08:49:30Z');
 

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { requestErrorResponse } from './request-error-response.js';
+import { requestErrorResponse } from '../request-error-response.js';
 
 /**
  * GraphQL-over-HTTP request errors that yoga lets through, answered as request errors (a 4xx with

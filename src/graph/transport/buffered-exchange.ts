@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
-import { AnswerTooLargeError } from '../errors/upstream-failures.js';
+import { AnswerTooLargeError } from '../../errors/upstream-failures.js';
 
 /**
  * The longest answer any upstream call reads: Graph, the token authority and the JWKS. The largest

@@ -7,7 +7,7 @@ import {
   type ValueNode,
   getOperationAST,
 } from 'graphql';
-import type { OperationCost } from '../rate-limit/caller-rate-limiter.js';
+import type { OperationCost } from './caller-rate-limiter.js';
 
 /**
  * The root fields an operation asks for, with fragments (named and inline) expanded. `@skip` and

@@ -1,6 +1,6 @@
 import type { Plugin } from 'graphql-yoga';
-import { GRAPHIQL_CONTENT_SECURITY_POLICY } from './graphiql-assets.js';
-import type { GatewayPluginContext, NodeServerContext } from './server-context.js';
+import { GRAPHIQL_CONTENT_SECURITY_POLICY } from '../graphiql-assets.js';
+import type { GatewayPluginContext, NodeServerContext } from '../server-context.js';
 
 /**
  * What every response says about itself: `cache-control` unless the answer set its own, and a

@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import type { JwksFetch } from '../auth/jwks-key-set.js';
+import type { JwksFetch } from '../../auth/jwks-key-set.js';
 import { flatHeaders, requestBuffered } from './buffered-exchange.js';
 
 /**

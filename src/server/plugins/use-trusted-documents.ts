@@ -1,7 +1,7 @@
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import type { Plugin } from 'graphql-yoga';
-import { GatewayError } from '../errors/gateway-errors.js';
-import { type TrustedDocuments, bareHash } from './trusted-documents.js';
+import { GatewayError } from '../../errors/gateway-errors.js';
+import { type TrustedDocuments, bareHash } from '../trusted-documents.js';
 
 const refusal = (message: string) => () => new GatewayError('BAD_USER_INPUT', message, { httpStatus: 400 });
 

@@ -1,9 +1,9 @@
 import { NoSchemaIntrospectionCustomRule } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { GatewayConfig } from '../config/config.js';
-import { UnauthenticatedError } from '../errors/gateway-errors.js';
-import { asksForIntrospection } from './operation-root-fields.js';
-import type { GatewayPluginContext } from './server-context.js';
+import type { GatewayConfig } from '../../config/config.js';
+import { UnauthenticatedError } from '../../errors/gateway-errors.js';
+import { asksForIntrospection } from '../../rate-limit/operation-root-fields.js';
+import type { GatewayPluginContext } from '../server-context.js';
 
 /**
  * `INTROSPECTION`:

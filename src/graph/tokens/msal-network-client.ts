@@ -5,8 +5,8 @@ import {
   type NetworkResponse,
 } from '@azure/msal-node';
 import type { Dispatcher } from 'undici';
-import { AnswerTooLargeError } from '../errors/upstream-failures.js';
-import { flatHeaders, requestBuffered } from './buffered-exchange.js';
+import { AnswerTooLargeError } from '../../errors/upstream-failures.js';
+import { flatHeaders, requestBuffered } from '../transport/buffered-exchange.js';
 
 /** MSAL's code for an authority answer past `MAX_UPSTREAM_ANSWER_BYTES`. */
 export const ANSWER_TOO_LARGE = 'answer_too_large';

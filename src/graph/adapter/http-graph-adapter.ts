@@ -1,5 +1,5 @@
 import type { GraphAdapter } from './graph-adapter.js';
-import type { GraphHttpClient } from './graph-http-client.js';
+import type { GraphHttpClient } from '../transport/graph-http-client.js';
 import { createHttpInboundActions } from './http-inbound-actions.js';
 import { createHttpProfileReads } from './http-profile-reads.js';
 import { type HttpRemovalOptions, createHttpRemovals } from './http-removals.js';

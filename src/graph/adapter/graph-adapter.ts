@@ -1,5 +1,5 @@
-import type { Caller } from '../auth/caller.js';
-import type { UpstreamError } from '../errors/gateway-errors.js';
+import type { Caller } from '../../auth/caller.js';
+import type { UpstreamError } from '../../errors/gateway-errors.js';
 
 /** What Graph gave back for an accepted request. */
 export interface UpstreamReceipt {

@@ -1,9 +1,9 @@
-import type { Caller } from '../auth/caller.js';
-import { UpstreamError } from '../errors/gateway-errors.js';
-import { forEachConcurrently } from './concurrency.js';
+import type { Caller } from '../../auth/caller.js';
+import { UpstreamError } from '../../errors/gateway-errors.js';
+import { forEachConcurrently } from '../transport/concurrency.js';
 import type { BulkRemovalOutcome, UpstreamReceipt } from './graph-adapter.js';
-import type { BatchItemResult, GraphBatchClient } from './graph-batch-client.js';
-import type { GraphHttpClient } from './graph-http-client.js';
+import type { BatchItemResult, GraphBatchClient } from '../transport/graph-batch-client.js';
+import type { GraphHttpClient } from '../transport/graph-http-client.js';
 import { PAGES } from './graph-pages.js';
 import { firstPagePath, outboundProfileTenantsPath, outboundRemovalPath } from './graph-paths.js';
 

@@ -1,10 +1,10 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import type { ASTVisitor, GraphQLError, ValidationContext, ValidationRule } from 'graphql';
 import type { Plugin, YogaInitialContext } from 'graphql-yoga';
-import type { GatewayConfig } from '../config/config.js';
-import { BadUserInputError } from '../errors/gateway-errors.js';
-import { collectRootFields } from './operation-root-fields.js';
-import { estimateOperation } from './paging-cost.js';
+import type { GatewayConfig } from '../../config/config.js';
+import { BadUserInputError } from '../../errors/gateway-errors.js';
+import { collectRootFields } from '../../rate-limit/operation-root-fields.js';
+import { estimateOperation } from '../paging-cost.js';
 
 export type DocumentLimits = Omit<GatewayConfig['documentLimits'], 'enabled'>;
 

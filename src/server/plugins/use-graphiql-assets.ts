@@ -1,5 +1,9 @@
 import type { Plugin } from 'graphql-yoga';
-import { GRAPHIQL_ASSETS_PATH, GRAPHIQL_CONTENT_SECURITY_POLICY, graphiqlAssets } from './graphiql-assets.js';
+import {
+  GRAPHIQL_ASSETS_PATH,
+  GRAPHIQL_CONTENT_SECURITY_POLICY,
+  graphiqlAssets,
+} from '../graphiql-assets.js';
 
 /** A year: the URL names the files' version, so a new build never reuses a cached file. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';

@@ -1,7 +1,7 @@
-import type { Caller } from '../auth/caller.js';
+import type { Caller } from '../../auth/caller.js';
 import type { BulkRemovalOutcome, GraphAdapter } from './graph-adapter.js';
-import type { GraphBatchClient } from './graph-batch-client.js';
-import { type GraphHttpClient, receiptOf } from './graph-http-client.js';
+import type { GraphBatchClient } from '../transport/graph-batch-client.js';
+import { type GraphHttpClient, receiptOf } from '../transport/graph-http-client.js';
 import { OutboundRemovalFanOut } from './outbound-removal-fan-out.js';
 import { inboundRemovalPath, outboundRemovalPath } from './graph-paths.js';
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Caller } from '../auth/caller.js';
-import { UnauthenticatedError, UpstreamError, type UpstreamIds } from '../errors/gateway-errors.js';
-import type { Logger } from '../observability/logger.js';
-import type { GatewayMetrics } from '../observability/metrics.js';
+import type { Caller } from '../../auth/caller.js';
+import { UnauthenticatedError, UpstreamError, type UpstreamIds } from '../../errors/gateway-errors.js';
+import type { Logger } from '../../observability/logger.js';
+import type { GatewayMetrics } from '../../observability/metrics.js';
 import {
   type BatchAnswer,
   type BatchEntry,
@@ -13,7 +13,7 @@ import {
 } from './batch-protocol.js';
 import { CallDeadline } from './call-deadline.js';
 import { forEachConcurrently } from './concurrency.js';
-import type { UpstreamReceipt } from './graph-adapter.js';
+import type { UpstreamReceipt } from '../adapter/graph-adapter.js';
 import { type GraphHttpClient, receiptOf } from './graph-http-client.js';
 import { type AttemptOutcome, RETRYABLE_STATUSES, createGraphRetryPolicy } from './retry-policy.js';
 import { upstreamErrorForStatus } from './upstream-status.js';

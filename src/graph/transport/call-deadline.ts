@@ -1,4 +1,4 @@
-import { DeadlineExceededError } from '../errors/upstream-failures.js';
+import { DeadlineExceededError } from '../../errors/upstream-failures.js';
 
 /**
  * One Graph call's deadline, as the signal that the exchange (`exchangeBuffered`, which aborts

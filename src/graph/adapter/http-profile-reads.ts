@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import type { Caller } from '../auth/caller.js';
-import { BadUserInputError, UpstreamError } from '../errors/gateway-errors.js';
+import type { Caller } from '../../auth/caller.js';
+import { BadUserInputError, UpstreamError } from '../../errors/gateway-errors.js';
 import type {
   GraphAdapter,
   GraphPage,
@@ -9,7 +9,7 @@ import type {
   OutboundSharedUserProfile,
   TenantReference,
 } from './graph-adapter.js';
-import { type GraphHttpClient, type GraphResponse, receiptOf } from './graph-http-client.js';
+import { type GraphHttpClient, type GraphResponse, receiptOf } from '../transport/graph-http-client.js';
 import { PAGES, type PageSchema, inboundProfile, outboundProfile } from './graph-pages.js';
 import {
   INBOUND_PROFILES,

@@ -6,9 +6,9 @@ import {
   circuitBreaker,
   handleWhenResult,
 } from 'cockatiel';
-import { CircuitOpenError } from '../errors/upstream-failures.js';
-import type { Logger } from '../observability/logger.js';
-import type { GatewayMetrics } from '../observability/metrics.js';
+import { CircuitOpenError } from '../../errors/upstream-failures.js';
+import type { Logger } from '../../observability/logger.js';
+import type { GatewayMetrics } from '../../observability/metrics.js';
 
 export type CircuitStateName = 'closed' | 'half-open' | 'open';
 

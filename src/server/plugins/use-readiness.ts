@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import type { Readiness } from './readiness.js';
+import type { Readiness } from '../readiness.js';
 
 /**
  * `GET /readiness`: 200 once the JWKS and the token endpoint have answered, 503 before and while

@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import type { GatewayMetrics } from '../observability/metrics.js';
+import type { GatewayMetrics } from '../../observability/metrics.js';
 
 export const METRICS_PATH = '/metrics';
 

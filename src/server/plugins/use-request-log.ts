@@ -1,8 +1,8 @@
 import { getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { Caller } from '../auth/caller.js';
-import type { Logger } from '../observability/logger.js';
-import type { GatewayPluginContext } from './server-context.js';
+import type { Caller } from '../../auth/caller.js';
+import type { Logger } from '../../observability/logger.js';
+import type { GatewayPluginContext } from '../server-context.js';
 
 interface RequestRecord {
   startedAt?: number;

@@ -1,10 +1,10 @@
 import type { Plugin } from 'graphql-yoga';
-import { RateLimitedError } from '../errors/gateway-errors.js';
-import type { GatewayMetrics } from '../observability/metrics.js';
-import { callerKey } from '../rate-limit/caller-key.js';
-import { type CallerRateLimiter, WINDOW_SECONDS } from '../rate-limit/caller-rate-limiter.js';
-import { operationCost } from './operation-root-fields.js';
-import type { GatewayPluginContext } from './server-context.js';
+import { RateLimitedError } from '../../errors/gateway-errors.js';
+import type { GatewayMetrics } from '../../observability/metrics.js';
+import { callerKey } from '../../rate-limit/caller-key.js';
+import { type CallerRateLimiter, WINDOW_SECONDS } from '../../rate-limit/caller-rate-limiter.js';
+import { operationCost } from '../../rate-limit/operation-root-fields.js';
+import type { GatewayPluginContext } from '../server-context.js';
 
 /**
  * Per-caller rate limiting, counted per root field (an aliased or multi-field operation costs what

@@ -1,4 +1,4 @@
-import { UpstreamError, type UpstreamIds } from '../errors/gateway-errors.js';
+import { UpstreamError, type UpstreamIds } from '../../errors/gateway-errors.js';
 import { toRetryAfterSeconds } from './retry-after.js';
 
 /**

@@ -1,19 +1,19 @@
 import type { Dispatcher } from 'undici';
-import type { Caller } from '../auth/caller.js';
-import { UnauthenticatedError, UpstreamError } from '../errors/gateway-errors.js';
+import type { Caller } from '../../auth/caller.js';
+import { UnauthenticatedError, UpstreamError } from '../../errors/gateway-errors.js';
 import {
   AnswerTooLargeError,
   CircuitOpenError,
   DeadlineExceededError,
   TokenAcquisitionError,
-} from '../errors/upstream-failures.js';
+} from '../../errors/upstream-failures.js';
 import { MAX_UPSTREAM_ANSWER_BYTES, exchangeBuffered } from './buffered-exchange.js';
 import { CallDeadline } from './call-deadline.js';
-import type { UpstreamReceipt } from './graph-adapter.js';
-import type { Logger } from '../observability/logger.js';
-import type { GatewayMetrics } from '../observability/metrics.js';
-import { pagePathBelow } from './graph-links.js';
-import type { GraphTokenProvider } from './graph-token-provider.js';
+import type { UpstreamReceipt } from '../adapter/graph-adapter.js';
+import type { Logger } from '../../observability/logger.js';
+import type { GatewayMetrics } from '../../observability/metrics.js';
+import { pagePathBelow } from '../adapter/graph-links.js';
+import type { GraphTokenProvider } from '../tokens/graph-token-provider.js';
 import { parseRetryAfter, toRetryAfterSeconds } from './retry-after.js';
 import { type AttemptOutcome, RETRYABLE_STATUSES, createGraphRetryPolicy } from './retry-policy.js';
 import { UpstreamCircuit } from './upstream-circuit.js';

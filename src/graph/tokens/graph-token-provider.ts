@@ -8,11 +8,11 @@ import {
 } from '@azure/msal-node';
 import { LRUCache } from 'lru-cache';
 import type { Dispatcher } from 'undici';
-import type { Caller } from '../auth/caller.js';
-import type { GatewayConfig } from '../config/config.js';
-import { UnauthenticatedError } from '../errors/gateway-errors.js';
-import { TokenAcquisitionError } from '../errors/upstream-failures.js';
-import type { Logger } from '../observability/logger.js';
+import type { Caller } from '../../auth/caller.js';
+import type { GatewayConfig } from '../../config/config.js';
+import { UnauthenticatedError } from '../../errors/gateway-errors.js';
+import { TokenAcquisitionError } from '../../errors/upstream-failures.js';
+import type { Logger } from '../../observability/logger.js';
 import { createMsalNetworkClient } from './msal-network-client.js';
 
 /** Graph access tokens for the gateway's own calls; never the caller's token itself. */

@@ -8,7 +8,7 @@ import { Agent } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Caller } from '../../src/auth/caller.js';
 import { type MsalClient, createMsalTokenProvider } from '../../src/graph/graph-token-provider.js';
-import { createLogger } from '../../src/observability/logger.js';
+import { pino } from 'pino';
 
 /**
  * MSAL's shared in-memory cache once answered a client-credentials request with a user's token
@@ -76,7 +76,7 @@ describe('on-behalf-of exchanges', () => {
       scope: 'https://graph.example.test/.default',
       dispatcher,
       timeoutMs: 5_000,
-      logger: createLogger('silent'),
+      logger: pino({ level: 'silent' }),
       createClient: (configuration) => {
         configurations.push(configuration);
         const client = new RecordingClient();

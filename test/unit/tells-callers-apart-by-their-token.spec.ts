@@ -9,7 +9,7 @@ import {
   createTokenVerifier,
 } from '../../src/auth/token-verifier.js';
 import { VerifiedTokenCache } from '../../src/auth/verified-token-cache.js';
-import { createLogger } from '../../src/observability/logger.js';
+import { pino } from 'pino';
 
 /**
  * Token verification as a pure unit: keys made here, the JWKS served by a function, no emulator.
@@ -49,6 +49,7 @@ function verifier(
 ): TokenVerifier {
   const made = createTokenVerifier({
     auth: {
+      tenantId: TENANT,
       allowedTenants: [TENANT],
       audiences: [AUDIENCE],
       issuers: [ISSUER],
@@ -65,7 +66,7 @@ function verifier(
           headers: { 'content-type': 'application/json' },
         }),
       ),
-    logger: createLogger('silent'),
+    logger: pino({ level: 'silent' }),
     onOutcome: (outcome) => outcomes.push(outcome),
   });
   verifiers.push(made);
@@ -258,6 +259,7 @@ describe('the header policy, before any cryptography', () => {
     let fetches = 0;
     const tokens = createTokenVerifier({
       auth: {
+        tenantId: TENANT,
         allowedTenants: [TENANT],
         audiences: [AUDIENCE],
         issuers: [ISSUER],
@@ -271,7 +273,7 @@ describe('the header policy, before any cryptography', () => {
         fetches += 1;
         return Promise.reject(new Error('no network here'));
       },
-      logger: createLogger('silent'),
+      logger: pino({ level: 'silent' }),
     });
     verifiers.push(tokens);
     await expect(tokens.verify(token({ alg: 'HS256', kid: 'k' }))).rejects.toMatchObject({

@@ -8,6 +8,7 @@ import { embeddedGatewayExtras } from '../../src/emulator/embedded-graphiql.js';
 import { type EmbeddedServices, startEmbeddedServices } from '../../src/emulator/embedded-services.js';
 import { type PersonaName, personaClaims } from '../../src/emulator/personas.js';
 import { createLogger } from '../../src/observability/logger.js';
+import type { GraphAdapter } from '../../src/graph/graph-adapter.js';
 import { type Gateway, createGateway } from '../../src/server/create-gateway.js';
 
 /** One line the gateway logged (pino's JSON). */
@@ -28,6 +29,8 @@ export interface HarnessOptions {
   plugins?: Plugin[];
   /** `embedded` applies the embedded mode's defaults and adds its GraphiQL and `/dev/personas`. */
   mode?: GatewayConfig['mode'];
+  /** A test double for the upstream instead of the HTTPS adapter, e.g. one that throws. */
+  graph?: GraphAdapter;
 }
 
 export interface GraphQLHttpResponse<TData> {
@@ -70,6 +73,7 @@ export class GatewayHarness {
       logger: createLogger(config.logLevel, sink),
       ...(extras ? { graphiql: extras.graphiql } : {}),
       plugins: [...(extras?.plugins ?? []), ...(options.plugins ?? [])],
+      ...(options.graph ? { graph: options.graph } : {}),
     });
     const harness = new GatewayHarness(services, gateway, config, logLines);
     if (options.readiness !== 'skip') await harness.untilReady();

@@ -44,10 +44,7 @@ describe('an unexpected error', () => {
       'a rejected promise (mutation)',
       () => harness.execute(Remove, { userId: PERSONAS.user.objectId }, token),
     ],
-    [
-      'a synchronous throw (query)',
-      () => harness.execute(OutboundProfiles, {}, token),
-    ],
+    ['a synchronous throw (query)', () => harness.execute(OutboundProfiles, {}, token)],
   ])('from %s is masked for the client and kept in the log', async (_how, send) => {
     const logged = harness.logs().length;
     const response = await send();

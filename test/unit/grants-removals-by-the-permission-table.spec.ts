@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type Caller,
-  GLOBAL_ADMINISTRATOR,
-  GLOBAL_READER,
-  PERSONAL_ACCOUNTS_TENANT,
-} from '../../src/auth/caller.js';
+import type { Caller } from '../../src/auth/caller.js';
 import {
   isPersonalAccount,
   mayReadAnyProfile,
@@ -18,6 +13,11 @@ import {
  * functions: which of the four rights each kind of caller holds. Written out from the contract,
  * not derived from the source, so that a changed rule fails here.
  */
+// Microsoft's directory role template ids and the personal-accounts tenant, written out here (not
+// imported) so that a changed constant in the source fails this table.
+const GLOBAL_ADMINISTRATOR = '62e90394-69f5-4237-9190-012177145e10';
+const GLOBAL_READER = 'f2ef992c-3afb-46b9-b7cf-a126ee74c451';
+const PERSONAL_ACCOUNTS_TENANT = '9188040d-6c67-4c5b-b112-36a304b66dad';
 const SELF = 'aaaaaaaa-0000-4000-8000-00000000000a';
 const OTHER = 'bbbbbbbb-0000-4000-8000-00000000000b';
 const TENANT = 'cccccccc-0000-4000-8000-00000000000c';

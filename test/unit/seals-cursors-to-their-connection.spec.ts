@@ -1,3 +1,4 @@
+import { createCipheriv } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { CursorCodec, type CursorPosition, deriveCursorKey } from '../../src/schema/connection-cursors.js';
 
@@ -42,6 +43,18 @@ describe('connection cursors', () => {
     const cursor = codec.encode('outboundSharedUserProfiles', AT_LINK);
     expect(refusal(() => codec.decode('inboundSharedUserProfiles', cursor))).toMatchObject(REFUSED);
     expect(refusal(() => codec.decode('outboundSharedUserProfiles', cursor))).toBeUndefined();
+  });
+
+  // Cursors outlive the instance that made them (restarts, other instances): the sealed format is
+  // pinned, `nonce ‖ AES-256-GCM(JSON) ‖ tag` with "v2\n{connection}" as associated data.
+  it('open a cursor sealed by hand in the documented format', () => {
+    const key = deriveCursorKey('client-secret');
+    const nonce = Buffer.alloc(12, 7);
+    const cipher = createCipheriv('aes-256-gcm', key, nonce);
+    cipher.setAAD(Buffer.from('v2\noutbound'));
+    const sealed = Buffer.concat([cipher.update('{"t":20,"s":4}', 'utf8'), cipher.final()]);
+    const cursor = Buffer.concat([nonce, sealed, cipher.getAuthTag()]).toString('base64url');
+    expect(codec.decode('outbound', cursor)).toEqual({ page: { top: 20 }, skip: 4 });
   });
 
   it('are refused when sealed under another key (another secret)', () => {

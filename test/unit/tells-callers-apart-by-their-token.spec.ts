@@ -1,6 +1,5 @@
 import { type JWK, type JWTPayload, SignJWT, exportJWK, generateKeyPair } from 'jose';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { GLOBAL_ADMINISTRATOR, PERSONAL_ACCOUNTS_TENANT } from '../../src/auth/caller.js';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MAX_TOKEN_LENGTH, refuseUnexpectedHeader } from '../../src/auth/token-header-policy.js';
 import {
   type TokenVerifier,
@@ -19,6 +18,9 @@ const TENANT = 'aaaaaaaa-2222-4333-8444-bbbbbbbbbbbb';
 const ISSUER = `https://login.example.test/${TENANT}/v2.0`;
 const AUDIENCE = 'api://gateway.test';
 const KID = 'key-1';
+/** Written out, not imported: a changed constant in the source must fail here. */
+const GLOBAL_ADMINISTRATOR = '62e90394-69f5-4237-9190-012177145e10';
+const PERSONAL_ACCOUNTS_TENANT = '9188040d-6c67-4c5b-b112-36a304b66dad';
 const READ_WRITE_ALL = 'CrossTenantUserProfileSharing.ReadWrite.All';
 
 let privateKey: CryptoKey;
@@ -280,5 +282,115 @@ describe('the header policy, before any cryptography', () => {
       extensions: { code: 'UNAUTHENTICATED' },
     });
     expect(fetches).toBe(0);
+  });
+});
+
+describe('claims that are there but say nothing', () => {
+  it('takes an empty `scp` for no scopes: roles then make an application', async () => {
+    const caller = await verifier().verify(await sign({ ...USER, scp: '', roles: [READ_WRITE_ALL] }));
+    expect(caller.kind).toBe('APPLICATION');
+    expect(caller.scopes).toEqual([]);
+  });
+
+  it('takes the client from `appid` when `azp` is not a string', async () => {
+    const caller = await verifier().verify(await sign({ ...USER, scp: 'A', azp: 5, appid: 'client-3' }));
+    expect(caller.clientId).toBe('client-3');
+    const none = await verifier().verify(await sign({ ...USER, scp: 'A', azp: '' }));
+    expect(none.clientId).toBeUndefined();
+  });
+
+  it('refuses a token without `exp` as not valid (jose requires the claim)', async () => {
+    await expect(verifier().verify(await sign({ ...USER, scp: 'A', exp: undefined }))).rejects.toMatchObject({
+      message: 'The bearer token is not valid.',
+    });
+  });
+});
+
+describe('keys, rotation and the refusal log', () => {
+  /** A verifier whose JWKS serves `served` (changeable), counting fetches and debug lines. */
+  async function rotating(served: JWK[], refreshMs = 3_600_000) {
+    const state = { fetches: 0, fail: false };
+    const debug: unknown[] = [];
+    const logger = pino({ level: 'debug' }, { write: () => undefined });
+    vi.spyOn(logger, 'debug').mockImplementation(((fields: unknown, message: string) => {
+      debug.push({ fields, message });
+    }) as typeof logger.debug);
+    const made = createTokenVerifier({
+      auth: {
+        tenantId: TENANT,
+        allowedTenants: [TENANT],
+        audiences: [AUDIENCE],
+        issuers: [ISSUER],
+        jwksUri: new URL('https://login.example.test/keys'),
+        jwksCooldownMs: 0,
+        jwksRefreshMs: refreshMs,
+        tokenCacheSize: 100,
+        clockSkewSeconds: 60,
+      },
+      fetch: () => {
+        state.fetches += 1;
+        if (state.fail) return Promise.reject(new TypeError('fetch failed'));
+        return Promise.resolve(
+          new Response(JSON.stringify({ keys: served }), { headers: { 'content-type': 'application/json' } }),
+        );
+      },
+      logger,
+    });
+    verifiers.push(made);
+    return { made, state, debug };
+  }
+
+  it('fetches the keys again for a kid it does not know, and accepts the rotated key', async () => {
+    const next = await generateKeyPair('RS256', { extractable: true });
+    const nextJwk = { ...(await exportJWK(next.publicKey)), kid: 'key-2', alg: 'RS256', use: 'sig' };
+    const served = [publicJwk];
+    const { made, state } = await rotating(served);
+    await made.verify(await sign({ ...USER, scp: 'A' }));
+    served.push(nextJwk);
+    const rotated = await new SignJWT({ ...USER, scp: 'B', iss: ISSUER, aud: AUDIENCE, exp: seconds() + 60 })
+      .setProtectedHeader({ alg: 'RS256', kid: 'key-2' })
+      .sign(next.privateKey);
+    expect((await made.verify(rotated)).scopes).toEqual(['B']);
+    expect(state.fetches).toBe(2);
+  });
+
+  it('does not fetch the keys again for a bad signature under a known kid', async () => {
+    const { made, state } = await rotating([publicJwk]);
+    const token = await sign({ ...USER, scp: 'A' });
+    await made.verify(token);
+    const [header, payload] = token.split('.');
+    const forged = `${header}.${payload}.${Buffer.alloc(256, 1).toString('base64url')}`;
+    await expect(made.verify(forged)).rejects.toMatchObject({ message: 'The bearer token is not valid.' });
+    expect(state.fetches).toBe(1);
+  });
+
+  it('logs why it refused, as a reason code and never the token', async () => {
+    const { made, state, debug } = await rotating([publicJwk]);
+    state.fail = true;
+    const token = await sign({ ...USER, scp: 'A' });
+    await expect(made.verify(token)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    state.fail = false;
+    await expect(
+      made.verify(await sign({ ...USER, tid: 'dddddddd-2222-4333-8444-bbbbbbbbbbbb', scp: 'A' })),
+    ).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    expect(debug).toEqual([
+      { fields: { reason: 'no signing keys yet' }, message: 'bearer token refused' },
+      { fields: { reason: 'foreign tenant' }, message: 'bearer token refused' },
+    ]);
+    expect(JSON.stringify(debug)).not.toContain(token.slice(0, 20));
+  });
+
+  it('stops refreshing the keys once closed', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const { made, state } = await rotating([publicJwk], 1_000);
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(state.fetches).toBe(1);
+      made.close();
+      await vi.advanceTimersByTimeAsync(5_000);
+      expect(state.fetches).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -21,8 +21,16 @@ function circuit(threshold = 2, halfOpenAfterMs = 1_000) {
     logger,
     metrics,
   });
-  const gauge = async () => (await metrics.upstreamCircuitState.get()).values[0]?.value;
-  const shortCircuited = async () => (await metrics.upstreamShortCircuited.get()).values[0]?.value ?? 0;
+  const gauge = async () => {
+    const [sample] = (await metrics.upstreamCircuitState.get()).values;
+    expect(sample?.labels).toEqual({ upstream: 'graph' });
+    return sample?.value;
+  };
+  const shortCircuited = async () => {
+    const [sample] = (await metrics.upstreamShortCircuited.get()).values;
+    if (sample) expect(sample.labels).toEqual({ upstream: 'graph' });
+    return sample?.value ?? 0;
+  };
   return { breaker, gauge, shortCircuited, logged };
 }
 

@@ -111,6 +111,29 @@ describe('Graph calls an operation may make, known before it runs', () => {
     expect(estimate(bulk, { ids: ids(5) })?.cost).toBeUndefined();
   });
 
+  it('gives introspection no cost, and fragments armor’s cost', () => {
+    const paged = 'outboundSharedUserProfiles(first: $n) { edges { node { userId } } }';
+    expect(estimate(`query ($n: Int) { __schema { types { name } } ${paged} }`, { n: 7 })?.cost).toBe(90.125);
+    // The spread: 1 + 1.5 × the fragment (2 + 1.5 × 90.125).
+    expect(estimate(`query ($n: Int) { ...F } fragment F on Query { ${paged} }`, { n: 7 })?.cost).toBe(
+      206.78125,
+    );
+  });
+
+  it('reads the default of the variable named, not of another', () => {
+    const query =
+      'query ($a: Int = 3, $n: Int = 4) { outboundSharedUserProfiles(first: $n) { edges { node { tenants { edges { node { tenantId } } } } } } }';
+    expect(estimate(query)?.graphCalls).toBe(5);
+  });
+
+  it('estimates a bulk whose ids are a variable anew for each request', () => {
+    const document = parse(
+      'mutation ($ids: [ID!]!) { removeInboundSharedUserProfilesPersonalData(userIds: $ids) { results { userId } } }',
+    );
+    expect(estimateOperation(document, undefined, { ids: ids(41) })?.graphCalls).toBe(3);
+    expect(estimateOperation(document, undefined, { ids: ids(5) })?.graphCalls).toBe(1);
+  });
+
   it('estimates a document paged by variables anew for each request', () => {
     const document = parse(
       'query ($n: Int) { outboundSharedUserProfiles(first: $n) { edges { node { tenants { edges { node { tenantId } } } } } } }',

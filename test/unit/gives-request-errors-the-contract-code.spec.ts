@@ -56,6 +56,18 @@ describe('request errors get the contract’s code', () => {
     });
   });
 
+  it('drops originalError without inventing an http extension the error did not have', () => {
+    const original = new GraphQLError('x', {
+      extensions: { code: 'BAD_REQUEST', originalError: { message: 'm' } },
+    });
+    const result = recoded({ errors: [original] }) as { errors: GraphQLError[] };
+    expect(Object.keys(result.errors[0]!.extensions)).toEqual(['code']);
+    const nullHttp = new GraphQLError('x', { extensions: { http: null, originalError: { message: 'm' } } });
+    expect(
+      (recoded({ errors: [nullHttp] }) as { errors: GraphQLError[] }).errors[0]!.extensions.http,
+    ).toBeNull();
+  });
+
   it('leaves originalError-free http untouched', () => {
     const original = new GraphQLError('x', {
       extensions: { code: 'BAD_REQUEST', http: { status: 403, spec: true } },

@@ -34,6 +34,10 @@ describe('whose budget a request draws from', () => {
     ['203.0.113.9', '203.0.113.9'],
     ['::ffff:203.0.113.9', '203.0.113.9'],
     ['::FFFF:203.0.113.9', '203.0.113.9'],
+    ['::ffff:10.20.30.40', '10.20.30.40'],
+    // Only a whole mapped address is unwrapped: not one inside another IPv6 address, nor with a tail.
+    ['2001::ffff:1.2.3.4', '2001:0:0:0::/64'],
+    ['::ffff:1.2.3.4x', '::ffff:1.2.3.4x'],
     ['2001:db8:1:2:3:4:5:6', '2001:db8:1:2::/64'],
     ['2001:db8:1:2:ffff:ffff:ffff:ffff', '2001:db8:1:2::/64'],
     ['2001:DB8:0001:0002::9', '2001:db8:1:2::/64'],

@@ -37,6 +37,7 @@ describe('a Graph answer that is not a success', () => {
       clientRequestId: 'client-request-id',
     });
     expect(error.retryAfterSeconds).toBeUndefined();
+    expect(Object.keys(error.extensions)).not.toContain('retryAfterSeconds');
   });
 
   it.each([

@@ -17,6 +17,8 @@ export default tseslint.config(
       'test/generated/**',
       'examples/web/src/gql/**',
       'examples/web/dist/**',
+      '.stryker-tmp/**',
+      'reports/**',
     ],
   },
   js.configs.recommended,

@@ -12,6 +12,11 @@ export interface GraphFault extends CountedFault {
   retryAfter?: string;
   /** Never answer; the connection stays open until the client aborts or the emulator closes. */
   hang?: boolean;
+  /**
+   * Drop the connection without answering (the socket is destroyed, as when a load balancer or
+   * Graph's front end resets it); inside a `$batch` the whole exchange is dropped.
+   */
+  drop?: boolean;
   /** Answer 200 with a JSON body of at least this many bytes instead of running the route. */
   answerBytes?: number;
   delayMs?: number;

@@ -117,9 +117,16 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
     };
     inFlight += 1;
     peakConcurrency = Math.max(peakConcurrency, inFlight);
-    const reply = await answer(request, ids, closing).finally(() => {
+    let reply: GraphResponse;
+    try {
+      reply = await answer(request, ids, closing);
+    } catch (error) {
+      if (!(error instanceof DroppedConnection)) throw error;
+      request.socket.destroy();
+      return;
+    } finally {
       inFlight -= 1;
-    });
+    }
     const headers: Record<string, string> = {
       'request-id': ids.requestId,
       'client-request-id': ids.clientRequestId ?? ids.requestId,
@@ -220,6 +227,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
   ): Promise<GraphResponse | undefined> {
     if (fault.hang) await hangUntilClosed(closing);
     await sleep(fault.delayMs ?? 0, closing);
+    if (fault.drop) throw new DroppedConnection();
     if (fault.answerBytes !== undefined) {
       return { status: 200, body: { value: [], '@emulator.padding': 'x'.repeat(fault.answerBytes) } };
     }
@@ -276,3 +284,6 @@ function pathBelowVersion(url: URL): string {
     : url.pathname;
   return path + url.search;
 }
+
+/** Thrown by a `drop` fault: the exchange ends with its socket destroyed, unanswered. */
+class DroppedConnection extends Error {}

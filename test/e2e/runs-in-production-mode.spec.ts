@@ -74,7 +74,20 @@ describe('the production entry point against emulated HTTPS services', () => {
   });
 
   it('logs JSON lines without tokens or the client secret', async () => {
+    // A request of its own, with a token, a bad token and the token exchange behind it, so that
+    // this test does not depend on what the others happened to send.
+    const token = await services.personaToken('user');
+    const before = gateway.output.join('').length;
+    expect(
+      (await post({ query: print(Remove), variables: { userId: PERSONAS.user.objectId } }, token)).status,
+    ).toBe(200);
+    expect(
+      (await post({ query: print(Remove), variables: { userId: PERSONAS.user.objectId } }, `${token}x`))
+        .status,
+    ).toBe(401);
     const logs = gateway.output.join('');
+    expect(logs.length).toBeGreaterThan(before);
+    expect(logs).not.toContain(token);
     expect(logs).toContain('"msg":"gateway listening"');
     expect(logs).not.toContain(services.env.AZURE_CLIENT_SECRET);
     expect(logs).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\./);

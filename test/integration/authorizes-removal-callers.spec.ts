@@ -51,6 +51,17 @@ describe('authorization of removeOutboundSharedUserProfilePersonalData', () => {
       other,
     ],
     ['a personal Microsoft account, own data', { scp: `${SCOPE}.ReadWrite`, tid: PERSONAL_ACCOUNTS }, own],
+    [
+      'a personal Microsoft account with an upper-case tid, own data',
+      { scp: `${SCOPE}.ReadWrite`, tid: PERSONAL_ACCOUNTS.toUpperCase() },
+      own,
+    ],
+    // Issue 21: a user's token (idtyp) with the application role and no scope is still a user's.
+    [
+      'a user token without scp holding the ReadWrite.All role, another user',
+      { scp: undefined, idtyp: 'user', roles: [`${SCOPE}.ReadWrite.All`] },
+      other,
+    ],
   ];
   it.each(refused)('refuses %s with FORBIDDEN before any upstream call', async (_name, claims, userId) => {
     const tokenRequests = { ...harness.identityProvider.stats.tokenRequests };

@@ -2,7 +2,6 @@ import { request as httpRequest } from 'node:http';
 import { print } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PERSONAS } from '@shared-profile-gateway/emulators';
-import { UPSTREAM_CONCURRENCY_PER_REQUEST as AT_ONCE } from '../../src/schema/request-loaders.js';
 import {
   RemoveOutboundSharedUserProfilePersonalDataDocument as Remove,
   RemoveOutboundSharedUserProfilesPersonalDataDocument as RemoveMany,
@@ -10,6 +9,9 @@ import {
 } from '../generated/graphql.js';
 import { GatewayHarness } from '../support/gateway-harness.js';
 import { LOOSE_LIMITS } from '../support/loose-limits.js';
+
+/** README: a per-request bulkhead of **8** concurrent upstream calls (the documented number). */
+const AT_ONCE = 8;
 
 const ERROR = 50;
 

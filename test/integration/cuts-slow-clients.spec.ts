@@ -88,6 +88,18 @@ describe('slow clients (raw sockets)', () => {
     expect(elapsed).toBeGreaterThanOrEqual(HEADERS_TIMEOUT_MS - 50);
     expect(elapsed).toBeLessThanOrEqual(HEADERS_TIMEOUT_MS + CHECK_SLACK_MS);
     expect(client.received).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+    // README: Node's own answers carry the same five security headers as every other response.
+    const head = `${client.received.split('\r\n\r\n')[0]!.toLowerCase()}\r\n`;
+    for (const header of [
+      'x-content-type-options: nosniff',
+      'x-frame-options: deny',
+      'referrer-policy: no-referrer',
+      'cache-control: no-store',
+      "content-security-policy: default-src 'none'; frame-ancestors 'none'",
+    ]) {
+      expect(head).toContain(`\r\n${header}\r\n`);
+    }
+    expect(head).not.toContain('x-powered-by');
   });
 
   it('cuts a client whose body trickles in, within HTTP_REQUEST_TIMEOUT_MS', async () => {

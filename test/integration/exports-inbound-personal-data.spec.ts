@@ -33,6 +33,25 @@ describe('exportInboundSharedUserProfilePersonalData', () => {
     ]);
   });
 
+  // README, "Export": a 202 without `Location` is UPSTREAM_ERROR (a client could never learn how
+  // the export went). The fault answers 202 with no Location header.
+  it('answers UPSTREAM_ERROR, with both request ids, to a 202 without Location', async () => {
+    const userId = suite.harness.graph.data.inbound[5]!.userId;
+    suite.harness.graph.faults.add({ pathPattern: /\/exportPersonalData$/, status: 202, times: 1 });
+    try {
+      const response = await suite.harness.execute(Export, { userId, storageLocation: STORAGE }, suite.token);
+
+      expect(errorCodes(response)).toEqual(['UPSTREAM_ERROR']);
+      expect(response.body.data ?? null).toBeNull();
+      const extensions = response.body.errors![0]!.extensions!;
+      expect(extensions.upstreamRequestId).toMatch(GUID);
+      expect(extensions.clientRequestId).toMatch(GUID);
+      expect(suite.harness.graph.requests).toHaveLength(1);
+    } finally {
+      suite.harness.graph.faults.clear();
+    }
+  });
+
   it('keeps the storage location (a SAS URL) out of the logs', async () => {
     await suite.harness.execute(
       Export,

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import { PERSONAS } from '@shared-profile-gateway/emulators';
@@ -61,7 +62,28 @@ describe('document limits, with the defaults', () => {
       maxListItems: 1000,
       maxMutationFields: 1,
     });
-    expect(loadConfig({ ...harness.services.env }).documentLimits).toEqual(harness.config.documentLimits);
+  });
+
+  it('has the defaults the README documents', () => {
+    // Read from the README's configuration table, so that the code and the documentation cannot
+    // drift apart; the literals above pin both to the numbers the issue was reviewed against.
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const documented = (name: string) => {
+      const row = new RegExp(`^\\| \`${name}\`\\s*\\|[^\\n]*\\| \`(\\d+)\`\\s*\\|$`, 'm').exec(readme);
+      expect(row, `${name} in the README's configuration table`).not.toBeNull();
+      return Number(row![1]);
+    };
+    expect(loadConfig({ ...harness.services.env }).documentLimits).toEqual({
+      enabled: true,
+      maxDepth: documented('MAX_DEPTH'),
+      maxAliases: documented('MAX_ALIASES'),
+      maxTokens: documented('MAX_TOKENS'),
+      maxDirectives: documented('MAX_DIRECTIVES'),
+      maxCost: documented('MAX_COST'),
+      maxGraphCalls: documented('MAX_GRAPH_CALLS'),
+      maxListItems: documented('MAX_LIST_ITEMS'),
+      maxMutationFields: documented('MAX_MUTATION_FIELDS'),
+    });
   });
 
   it('refuses an alias bomb of removals without a single upstream call', async () => {

@@ -7,7 +7,9 @@ import { AnswerTooLargeError } from '../../src/errors/upstream-failures.js';
 import { PERSONAS } from '@shared-profile-gateway/emulators';
 import { RemoveOutboundSharedUserProfilePersonalDataDocument as Remove } from '../generated/graphql.js';
 import { GatewayHarness, errorCodes } from '../support/gateway-harness.js';
-import { MAX_UPSTREAM_ANSWER_BYTES as MAX_GRAPH_ANSWER_BYTES } from '../../src/graph/transport/buffered-exchange.js';
+
+/** README: "An answer is read up to 4 MiB" (the documented number, not the source's constant). */
+const MAX_GRAPH_ANSWER_BYTES = 4 * 1024 * 1024;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const REMOVAL = /removePersonalData$/;
@@ -47,12 +49,24 @@ describe('upstream failures of removeOutboundSharedUserProfilePersonalData', () 
     expect(second!.clientRequestId).toBe(first!.clientRequestId);
   });
 
-  it('honours a Retry-After given as an HTTP date', async () => {
-    const inOneSecond = new Date(Date.now() + 1000).toUTCString();
-    harness.graph.faults.add({ pathPattern: REMOVAL, status: 429, retryAfter: inOneSecond, times: 1 });
+  it('honours a Retry-After given as an HTTP date, waiting until that date', async () => {
+    // HTTP dates have whole seconds: start just after one, and ask for the next, about 1 s away
+    // (beyond any backoff, within the 1.5 s deadline).
+    await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 10));
+    const at = Math.floor(Date.now() / 1000) * 1000 + 1000;
+    harness.graph.faults.add({
+      pathPattern: REMOVAL,
+      status: 429,
+      retryAfter: new Date(at).toUTCString(),
+      times: 1,
+    });
     const response = await remove();
+    const answeredAt = Date.now();
     expect(response.body.errors).toBeUndefined();
     expect(harness.graph.requests).toHaveLength(2);
+    // Timers may fire a little early; never a whole backoff early, and not much late either.
+    expect(answeredAt).toBeGreaterThanOrEqual(at - 50);
+    expect(answeredAt).toBeLessThan(at + 400);
   });
 
   it('ignores a Retry-After that is neither seconds nor an HTTP date, and backs off instead', async () => {

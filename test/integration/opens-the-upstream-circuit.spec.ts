@@ -119,6 +119,47 @@ describe('the circuit breaker around Graph', () => {
     expect((await readiness()).body).toMatchObject({ upstream: { graph: { state: 'open' } } });
   });
 
+  // Issue 21, row "circuit breaker": what counts as Graph being down (README, GRAPH_BREAKER_THRESHOLD).
+  it.each([
+    ['502 answers', { status: 502 }],
+    ['504 answers', { status: 504 }],
+    ['dropped connections', { drop: true }],
+  ])('opens after consecutive %s', async (_what, fault) => {
+    harness.graph.faults.add({ pathPattern: REMOVAL, ...fault, times: Infinity });
+    for (let call = 0; call < 3; call += 1) expect((await remove()).body.errors).toHaveLength(1);
+    expect(harness.graph.requests).toHaveLength(3);
+
+    expect(errorCodes(await remove())).toEqual(['UPSTREAM_UNAVAILABLE']);
+    expect(harness.graph.requests).toHaveLength(3);
+    expect(await metric('gateway_upstream_circuit_state')).toBe(2);
+  });
+
+  it.each([
+    ['400', 400],
+    ['403', 403],
+    ['404', 404],
+    ['429', 429],
+    ['500', 500],
+  ])('never opens on %s answers, however many', async (_what, status) => {
+    harness.graph.faults.add({ pathPattern: REMOVAL, status, retryAfter: '0', times: 5 });
+    for (let call = 0; call < 5; call += 1) expect((await remove()).body.errors).toHaveLength(1);
+
+    expect((await remove()).body.errors).toBeUndefined();
+    expect(harness.graph.requests).toHaveLength(6);
+    expect(await metric('gateway_upstream_circuit_state')).toBe(0);
+  });
+
+  it('counts a success as the end of a run of failures', async () => {
+    harness.graph.faults.add({ pathPattern: REMOVAL, status: 503, times: 2 });
+    for (let call = 0; call < 2; call += 1) expect((await remove()).body.errors).toHaveLength(1);
+    expect((await remove()).body.errors).toBeUndefined();
+    harness.graph.faults.add({ pathPattern: REMOVAL, status: 503, times: 2 });
+    for (let call = 0; call < 2; call += 1) expect((await remove()).body.errors).toHaveLength(1);
+
+    expect((await remove()).body.errors).toBeUndefined();
+    expect(await metric('gateway_upstream_circuit_state')).toBe(0);
+  });
+
   it('does not count answers about the request itself (404, 429) as Graph being down', async () => {
     harness.graph.faults.add({ pathPattern: REMOVAL, status: 404, times: 3 });
     harness.graph.faults.add({ pathPattern: REMOVAL, status: 429, retryAfter: '0', times: 3 });
@@ -127,5 +168,34 @@ describe('the circuit breaker around Graph', () => {
     expect((await remove()).body.errors).toBeUndefined();
     expect(harness.graph.requests).toHaveLength(7);
     expect(await metric('gateway_upstream_circuit_state')).toBe(0);
+  });
+});
+
+describe('the circuit breaker and timeouts', () => {
+  let harness: GatewayHarness;
+  beforeEach(async () => {
+    harness = await GatewayHarness.start({
+      env: {
+        ...LOOSE_LIMITS,
+        GRAPH_MAX_ATTEMPTS: '1',
+        GRAPH_TIMEOUT_MS: '300',
+        GRAPH_BREAKER_THRESHOLD: '3',
+        GRAPH_BREAKER_HALF_OPEN_AFTER_MS: '60000',
+      },
+    });
+  });
+  afterEach(() => harness.close());
+
+  it('opens after consecutive calls that Graph did not answer in time', async () => {
+    const token = await harness.token('user');
+    const remove = () => harness.execute(Remove, { userId: PERSONAS.user.objectId }, token);
+    harness.graph.faults.add({ pathPattern: REMOVAL, hang: true, times: Infinity });
+    for (let call = 0; call < 3; call += 1) expect(errorCodes(await remove())).toEqual(['UPSTREAM_TIMEOUT']);
+    expect(harness.graph.requests).toHaveLength(3);
+
+    const started = Date.now();
+    expect(errorCodes(await remove())).toEqual(['UPSTREAM_UNAVAILABLE']);
+    expect(Date.now() - started).toBeLessThan(200);
+    expect(harness.graph.requests).toHaveLength(3);
   });
 });

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PERSONAS } from '@shared-profile-gateway/emulators';
 import { RemoveOutboundSharedUserProfilesPersonalDataDocument as BulkRemove } from '../generated/graphql.js';
 import { GatewayHarness, errorCodes } from '../support/gateway-harness.js';
+import { metricValue } from '../support/metric-values.js';
 import { expectRateLimited, freshAdmin, removeOnce, upstreamCalls } from '../support/rate-limit-probes.js';
 
 const OPERATIONS_PER_MINUTE = 8;
@@ -133,6 +134,45 @@ describe('per-caller rate limits (in memory)', () => {
       expect((await server.post({ query: '{ __typename }' })).status).toBe(200);
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe('the rate limit in metrics, and switched off', () => {
+  it('counts each refusal in gateway_rate_limited_total, by budget', async () => {
+    const harness = await GatewayHarness.start({
+      env: { RATE_LIMIT_OPERATIONS_PER_MINUTE: '100', RATE_LIMIT_REMOVALS_PER_MINUTE: '1' },
+    });
+    try {
+      const [token] = await freshAdmin([harness]);
+      expect((await removeOnce(harness, token!)).status).toBe(200);
+      for (let i = 0; i < 3; i += 1) expectRateLimited(await removeOnce(harness, token!));
+      expect(await metricValue(harness, 'gateway_rate_limited_total', { budget: 'removals' })).toBe(3);
+      expect(await metricValue(harness, 'gateway_rate_limited_total', { budget: 'operations' })).toBe(0);
+    } finally {
+      await harness.close();
+    }
+  });
+
+  // README: RATE_LIMITING=false turns the per-caller rate limit off (benchmarks, emergencies; logged).
+  it('lets every request through with RATE_LIMITING=false, and says so in the log', async () => {
+    const harness = await GatewayHarness.start({
+      env: {
+        RATE_LIMITING: 'false',
+        RATE_LIMIT_OPERATIONS_PER_MINUTE: '2',
+        RATE_LIMIT_REMOVALS_PER_MINUTE: '1',
+      },
+    });
+    try {
+      const [token] = await freshAdmin([harness]);
+      for (let i = 0; i < 5; i += 1) expect((await removeOnce(harness, token!)).status).toBe(200);
+      expect(upstreamCalls(harness)).toBe(5);
+      expect(harness.logEntries()).toContainEqual(
+        expect.objectContaining({ msg: 'protections turned off by configuration', off: ['RATE_LIMITING'] }),
+      );
+      expect(await metricValue(harness, 'gateway_rate_limited_total', { budget: 'removals' })).toBe(0);
+    } finally {
+      await harness.close();
     }
   });
 });

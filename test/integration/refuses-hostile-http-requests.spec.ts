@@ -69,8 +69,7 @@ describe('hostile HTTP requests (defaults, over a socket)', () => {
   it('refuses an array of operations (batching)', async () => {
     const body = JSON.stringify(Array.from({ length: 10 }, () => ({ query: REMOVAL })));
     const response = await send({ method: 'POST', headers: { 'content-type': 'application/json' }, body });
-    expect(response.status).toBeGreaterThanOrEqual(400);
-    expect(response.status).toBeLessThan(500);
+    expect(response.status).toBe(400);
     expectNothingUpstream();
   });
 
@@ -94,8 +93,8 @@ describe('hostile HTTP requests (defaults, over a socket)', () => {
       headers: { 'content-type': 'multipart/form-data; boundary=b', 'x-graphql-yoga-csrf': '1' },
       body: `--b\r\nContent-Disposition: form-data; name="operations"\r\n\r\n${JSON.stringify({ query: REMOVAL })}\r\n--b--\r\n`,
     });
-    expect(response.status).toBeGreaterThanOrEqual(400);
-    expect(response.status).toBeLessThan(500);
+    // No parser reads it: 415 Unsupported Media Type.
+    expect(response.status).toBe(415);
     expectNothingUpstream();
   });
 

@@ -39,6 +39,19 @@ describe('the connection a retry uses', () => {
     expect(harness.graph.connections).toBe(1);
   });
 
+  it('retries a dropped connection on a new connection, and does not keep it', async () => {
+    harness.graph.faults.add({ pathPattern: REMOVAL, drop: true, times: 1 });
+
+    expect((await remove()).body.errors).toBeUndefined();
+    expect(harness.graph.requests).toHaveLength(2);
+    // The connection that dropped was the warm pooled one; the retry opened exactly one more.
+    expect(harness.graph.connections).toBe(1);
+
+    // The pool opens a connection of its own again; the retry's was closed after its one exchange.
+    expect((await remove()).body.errors).toBeUndefined();
+    expect(harness.graph.connections).toBe(2);
+  });
+
   it('retries after a 429 on the pooled connection', async () => {
     harness.graph.faults.add({ pathPattern: REMOVAL, status: 429, retryAfter: '0', times: 1 });
 

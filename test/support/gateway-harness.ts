@@ -12,6 +12,7 @@ import {
 } from '@shared-profile-gateway/emulators';
 import { type GatewayConfig, loadConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/observability/logger.js';
+import type { GraphAdapter } from '../../src/graph/adapter/graph-adapter.js';
 import { type Gateway, createGateway } from '../../src/server/create-gateway.js';
 import type { EmbeddedEmulators } from '../../src/server/main.js';
 
@@ -37,6 +38,8 @@ export interface HarnessOptions {
   plugins?: Plugin[];
   /** `embedded` applies the embedded mode's defaults and adds its GraphiQL and `/dev/personas`. */
   mode?: GatewayConfig['mode'];
+  /** A test double for the upstream instead of the HTTPS adapter, e.g. one that throws. */
+  graph?: GraphAdapter;
 }
 
 export interface GraphQLHttpResponse<TData> {
@@ -79,6 +82,7 @@ export class GatewayHarness {
       logger: createLogger(config.logLevel, sink),
       ...(extras ? { graphiql: extras.graphiql } : {}),
       plugins: [...(extras?.plugins ?? []), ...(options.plugins ?? [])],
+      ...(options.graph ? { graph: options.graph } : {}),
     });
     const harness = new GatewayHarness(services, gateway, config, logLines);
     if (options.readiness !== 'skip') await harness.untilReady();

@@ -36,7 +36,18 @@ export interface MsalTokenProviderOptions {
   /** Most users whose on-behalf-of tokens are kept at once. */
   maxCachedUsers?: number;
   now?: () => number;
+  /**
+   * Makes an MSAL client: the application's own, once, and one per on-behalf-of exchange. A
+   * parameter so that tests can see which client runs which exchange; MSAL's by default.
+   */
+  createClient?: (configuration: Configuration) => MsalClient;
 }
+
+/** The part of MSAL's confidential client the provider uses. */
+export type MsalClient = Pick<
+  ConfidentialClientApplication,
+  'acquireTokenByClientCredential' | 'acquireTokenOnBehalfOf'
+>;
 
 /**
  * Entra's AADSTS code for an on-behalf-of assertion outside its valid time range. The gateway
@@ -59,7 +70,9 @@ const RENEW_BEFORE_EXPIRY_MS = 5 * 60_000;
 export function createMsalTokenProvider(options: MsalTokenProviderOptions): GraphTokenProvider {
   const now = options.now ?? Date.now;
   const configuration = msalConfiguration(options);
-  const applicationClient = new ConfidentialClientApplication(configuration);
+  const createClient =
+    options.createClient ?? ((settings: Configuration) => new ConfidentialClientApplication(settings));
+  const applicationClient = createClient(configuration);
   const scopes = [options.scope];
   const onBehalfOfTokens = new LRUCache<string, string>({ max: options.maxCachedUsers ?? 10_000 });
   const exchanges = new Map<string, Promise<string>>();
@@ -74,7 +87,7 @@ export function createMsalTokenProvider(options: MsalTokenProviderOptions): Grap
   }
 
   async function exchange(caller: Caller, key: string, correlationId: string): Promise<string> {
-    const result = await new ConfidentialClientApplication(configuration).acquireTokenOnBehalfOf({
+    const result = await createClient(configuration).acquireTokenOnBehalfOf({
       oboAssertion: caller.assertion,
       scopes,
       correlationId,

@@ -17,7 +17,7 @@ import type { GraphTokenProvider } from '../tokens/graph-token-provider.js';
 import { parseRetryAfter, toRetryAfterSeconds } from './retry-after.js';
 import { type AttemptOutcome, RETRYABLE_STATUSES, createGraphRetryPolicy } from './retry-policy.js';
 import { UpstreamCircuit } from './upstream-circuit.js';
-import { UNHEALTHY_STATUSES, upstreamErrorForStatus } from './upstream-status.js';
+import { isUnhealthyExchange, upstreamErrorForStatus } from './upstream-status.js';
 
 export interface GraphRequest {
   /** Names the call in metrics and logs, e.g. `removeOutboundPersonalData`. */
@@ -102,7 +102,7 @@ export class GraphHttpClient {
       name: 'graph',
       threshold: options.circuit.threshold,
       halfOpenAfterMs: options.circuit.halfOpenAfterMs,
-      isFailure: (result) => isUnhealthy(result as Attempt),
+      isFailure: (result) => isUnhealthyExchange(result as Attempt),
       logger: options.logger,
       metrics: options.metrics,
     });
@@ -275,11 +275,6 @@ export class GraphHttpClient {
     }
     return error;
   }
-}
-
-/** What the circuit counts against Graph: no answer in time, a dropped socket, or a 502/503/504. */
-function isUnhealthy(attempt: Attempt): boolean {
-  return attempt.networkError !== undefined || UNHEALTHY_STATUSES.has(attempt.status);
 }
 
 /** The ids that tie an answer to one exchange, as the schema reports them. */

@@ -64,13 +64,13 @@ describe('document limits, with the defaults', () => {
     });
   });
 
-  it('has the defaults the README documents', () => {
-    // Read from the README's configuration table, so that the code and the documentation cannot
+  it('has the defaults docs/configuration.md documents', () => {
+    // Read from the configuration page's table, so that the code and the documentation cannot
     // drift apart; the literals above pin both to the numbers the issue was reviewed against.
-    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const readme = readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8');
     const documented = (name: string) => {
       const row = new RegExp(`^\\| \`${name}\`\\s*\\|[^\\n]*\\| \`(\\d+)\`\\s*\\|$`, 'm').exec(readme);
-      expect(row, `${name} in the README's configuration table`).not.toBeNull();
+      expect(row, `${name} in docs/configuration.md`).not.toBeNull();
       return Number(row![1]);
     };
     expect(loadConfig({ ...harness.services.env }).documentLimits).toEqual({

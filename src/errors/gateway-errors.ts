@@ -65,6 +65,13 @@ export class PersonalAccountError extends ForbiddenError {
   }
 }
 
+/** A request wrong as sent, refused before it runs: `BAD_USER_INPUT` with HTTP 400. */
+export class RequestError extends GatewayError {
+  constructor(message: string) {
+    super('BAD_USER_INPUT', message, { httpStatus: 400 });
+  }
+}
+
 export class BadUserInputError extends GatewayError {
   constructor(message: string, argumentName?: string) {
     super('BAD_USER_INPUT', message, { extensions: argumentName ? { argumentName } : {} });

@@ -1,5 +1,5 @@
-import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { RequestError } from '../../errors/gateway-errors.js';
 import { requestErrorResponse } from '../request-error-response.js';
 
 /**
@@ -37,22 +37,18 @@ export function useRequestParameterChecks(): Plugin {
           parsed = await requestParser(incoming);
         } catch (error) {
           // JSON.parse's SyntaxError quotes the text it could not read: never passed on.
-          if (error instanceof SyntaxError) throw requestError('Request parameters are not valid JSON.');
+          if (error instanceof SyntaxError) throw new RequestError('Request parameters are not valid JSON.');
           throw error;
         }
         // Parameters, an array of them (refused by yoga: batching is off) or a 413 from useBodyLimit.
         const { operationName } = parsed as { operationName?: unknown };
         if (operationName != null && typeof operationName !== 'string') {
-          throw requestError('"operationName" must be a string.');
+          throw new RequestError('"operationName" must be a string.');
         }
         return parsed;
       });
     },
   };
-}
-
-function requestError(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
 }
 
 /** The media types yoga answers in (its result processors: JSON, server-sent events, multipart). */

@@ -1,9 +1,9 @@
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import type { Plugin } from 'graphql-yoga';
-import { GatewayError } from '../../errors/gateway-errors.js';
+import { RequestError } from '../../errors/gateway-errors.js';
 import { type TrustedDocuments, bareHash } from '../trusted-documents.js';
 
-const refusal = (message: string) => () => new GatewayError('BAD_USER_INPUT', message, { httpStatus: 400 });
+const refusal = (message: string) => () => new RequestError(message);
 
 /**
  * Runs only the documents of the trusted manifest (`TRUSTED_DOCUMENTS`), named by their SHA-256 in

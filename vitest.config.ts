@@ -27,6 +27,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.spec.ts'],
+          globalSetup: ['test/support/postgres-global-setup.ts'],
           testTimeout: 20_000,
           hookTimeout: 30_000,
         },
@@ -36,7 +37,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.spec.ts'],
-          globalSetup: ['test/e2e/build-once.ts'],
+          globalSetup: ['test/e2e/build-once.ts', 'test/support/postgres-global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },
@@ -46,7 +47,7 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['test/browser/**/*.spec.ts'],
-          globalSetup: ['test/e2e/build-once.ts'],
+          globalSetup: ['test/e2e/build-once.ts', 'test/support/postgres-global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

@@ -56,6 +56,12 @@ tenants of each and a bulk removal of 1,000 ids.`,
 [trusted documents](api.md#trusted-documents)).`,
   },
   {
+    group: 'ledger',
+    title: 'The ledger of personal-data requests',
+    before: `Where every removal and export is recorded before it is sent, and how pending ones are completed
+([API: personal-data requests](api.md#personal-data-requests), [operations](operations.md#the-ledger-postgresql)).`,
+  },
+  {
     group: 'metrics',
     title: 'Metrics',
     before: `Where Prometheus reads \`/metrics\` ([operations](operations.md#metrics)). Production deployments

@@ -49,6 +49,10 @@ export function graphiqlExamples(): GraphiQLExample[] {
     throw new Error('The demo directory lacks the profiles the examples use.');
   }
   const inboundIds = [guest, secondGuest, thirdGuest].map((profile) => `"${profile.userId}"`);
+  // A well-formed request id that no ledger holds: the lookups answer null until one is pasted.
+  const exampleRequestId = Buffer.from('PersonalDataRequest:00000000-0000-4000-8000-000000000000').toString(
+    'base64',
+  );
   return [
     {
       persona: 'user',
@@ -57,6 +61,8 @@ export function graphiqlExamples(): GraphiQLExample[] {
 # The gateway verifies the token, exchanges it on
 # behalf of the user, and asks (emulated) Microsoft
 # Graph to remove what this user shares with others.
+# The request is recorded first: \`request\` is its
+# entry in the ledger of personal-data requests.
 # 1 upstream call.
 mutation RemoveMySharedProfileData {
   removeOutboundSharedUserProfilePersonalData(userId: "${user}") {
@@ -64,6 +70,7 @@ mutation RemoveMySharedProfileData {
     tenantId
     requestedAt
     upstreamRequestId
+    request { id status dueAt attempts }
   }
 }
 `,
@@ -76,6 +83,17 @@ mutation RemoveMySharedProfileData {
 # 0 upstream calls.
 query WhoAmI {
   viewer { kind userId tenantId scopes roles }
+}
+
+# The removals and exports this user asked for, or
+# that are about them, newest first, from the ledger.
+# 0 upstream calls.
+query MyPersonalDataRequests {
+  personalDataRequests(first: 10) {
+    totalCount
+    edges { node { id operation userId status requestedAt dueAt attempts completedAt } }
+    pageInfo { hasNextPage endCursor }
+  }
 }
 
 # Any of the four scopes reads one's own profile:
@@ -153,7 +171,36 @@ mutation AdminExportsGuestData {
   exportInboundSharedUserProfilePersonalData(
     userId: "${guest.userId}"
     storageLocation: "https://contosoexports.blob.core.windows.net/exports?sv=2024-01-01&sig=demo"
-  ) { userId operationLocation retryAfterSeconds requestedAt upstreamRequestId }
+  ) {
+    userId
+    operationLocation
+    retryAfterSeconds
+    request { id status export { status operationLocation completedAt } }
+  }
+}
+
+# Everyone's requests (a Global Administrator or
+# Reader sees all), filtered; the export above shows
+# how Graph's operation goes as the gateway polls it.
+# 0 upstream calls.
+query AdminFollowsRequests {
+  personalDataRequests(first: 10, filter: { operation: [EXPORT_INBOUND, REMOVE_INBOUND] }) {
+    totalCount
+    edges {
+      node {
+        id operation userId status attempts requestedBy { kind userId }
+        error { code message } export { status completedAt }
+      }
+    }
+  }
+}
+
+# One request by its id (paste one from above);
+# null when none is known or it is not yours to see.
+# 0 upstream calls.
+query AdminReadsOneRequest {
+  personalDataRequest(id: "${exampleRequestId}") { id status dueAt completedAt upstreamRequestId }
+  node(id: "${exampleRequestId}") { id ... on PersonalDataRequest { status } }
 }
 
 # 1 upstream call.
@@ -166,9 +213,10 @@ mutation AdminRemovesGuestData {
 # 1 upstream call: a $batch carries up to 20 ids.
 mutation AdminRemovesOutboundProfilesInBulk {
   removeOutboundSharedUserProfilesPersonalData(userIds: [${outboundIds.join(', ')}]) {
+    batchId
     accepted
     failed
-    results { userId ok upstreamRequestId error { code message retryAfterSeconds } }
+    results { userId ok requestId upstreamRequestId error { code message retryAfterSeconds } }
   }
 }
 `,
@@ -196,9 +244,10 @@ query ReaderListsGuests {
 # 1 upstream call: a $batch carries up to 20 ids.
 mutation AppRemovesInBulk {
   removeInboundSharedUserProfilesPersonalData(userIds: [${inboundIds.join(', ')}]) {
+    batchId
     accepted
     failed
-    results { userId ok upstreamRequestId error { code message } }
+    results { userId ok requestId upstreamRequestId error { code message } }
   }
 }
 `,

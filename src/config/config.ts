@@ -31,6 +31,9 @@ const REQUIRED_IN_CONFIGURED_MODE = [
   'AZURE_CLIENT_SECRET',
 ] as const;
 
+/** Production also needs the ledger's database: an embedded one never starts there. */
+const REQUIRED_IN_PRODUCTION = [...REQUIRED_IN_CONFIGURED_MODE, 'DATABASE_URL'] as const;
+
 const MODE_SELECTORS = /^(AUTH_|AZURE_)|^GRAPH_BASE_URL$/;
 
 /** True when the environment asks for the zero-configuration start with embedded emulators. */
@@ -115,6 +118,15 @@ export const envSchema = z.object({
   HTTP_KEEP_ALIVE_TIMEOUT_MS: positiveInt.default(65_000),
   HTTP_HEADERS_TIMEOUT_MS: positiveInt.default(10_000),
   HTTP_REQUEST_TIMEOUT_MS: positiveInt.default(30_000),
+  DATABASE_URL: z
+    .string()
+    .refine((value) => /^postgres(ql)?:\/\/./.test(value), 'must be a postgres:// (or postgresql://) URL')
+    .optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  LEDGER_LEASE_MS: positiveInt.min(1_000).default(30_000),
+  LEDGER_RETRY_FOR_MS: positiveInt.default(86_400_000),
+  LEDGER_RETENTION_DAYS: positiveInt.default(730),
+  IDEMPOTENCY_TTL_HOURS: positiveInt.default(24),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
@@ -128,6 +140,7 @@ export type ConfigGroup =
   | 'rate-limits'
   | 'document-limits'
   | 'browser'
+  | 'ledger'
   | 'metrics'
   | 'logging';
 
@@ -359,6 +372,35 @@ export const CONFIG_VARIABLES: Readonly<
       'Path of a persisted-documents manifest (`{ "<sha256 hex>": "<document>" }`, verified at start): only its documents run, sent by hash.',
     unset: 'any document runs',
   },
+  DATABASE_URL: {
+    group: 'ledger',
+    meaning:
+      'The PostgreSQL database of the personal-data request ledger (`postgres://user:password@host:5432/db`, `?sslmode=require` for TLS). Its migrations run at start, once across replicas.',
+    unset: 'required in production; otherwise an embedded PostgreSQL started by the gateway',
+  },
+  DATA_DIR: {
+    group: 'ledger',
+    meaning:
+      'Where the embedded PostgreSQL keeps its data, across restarts (used only without `DATABASE_URL`, outside production).',
+  },
+  LEDGER_LEASE_MS: {
+    group: 'ledger',
+    meaning:
+      'How long a process holds a request it is sending before another process may take it over (at least 1000).',
+  },
+  LEDGER_RETRY_FOR_MS: {
+    group: 'ledger',
+    meaning:
+      'How long after `requestedAt` a pending request is retried; after that it is `FAILED` with its last error.',
+  },
+  LEDGER_RETENTION_DAYS: {
+    group: 'ledger',
+    meaning: 'Settled requests (and their attempts) older than this many days are deleted.',
+  },
+  IDEMPOTENCY_TTL_HOURS: {
+    group: 'ledger',
+    meaning: 'How long an `Idempotency-Key` is remembered for its caller.',
+  },
   METRICS_PORT: {
     group: 'metrics',
     meaning:
@@ -403,13 +445,14 @@ export function loadConfig(env: Env, mode: GatewayMode = 'configured'): GatewayC
   const present = Object.fromEntries(
     Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
   );
-  const missing = REQUIRED_IN_CONFIGURED_MODE.filter((name) => present[name] === undefined);
+  const required = present.NODE_ENV === 'production' ? REQUIRED_IN_PRODUCTION : REQUIRED_IN_CONFIGURED_MODE;
+  const missing = required.filter((name) => present[name] === undefined);
   const parsed = checkedEnvSchema.safeParse(present);
   if (missing.length > 0 || !parsed.success) {
     const problems = missing.map((name) => `${name} is required`);
     for (const issue of parsed.success ? [] : parsed.error.issues) {
       const name = String(issue.path[0]);
-      if (!missing.includes(name as (typeof missing)[number])) problems.push(`${name} ${issue.message}`);
+      if (!(missing as readonly string[]).includes(name)) problems.push(`${name} ${issue.message}`);
     }
     throw new ConfigError(problems);
   }
@@ -503,6 +546,15 @@ function configFrom(e: z.infer<typeof envSchema>, mode: GatewayMode) {
       /** How long a client may take to send a request's headers, and the whole request. */
       headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
       requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+    },
+    ledger: {
+      /** Unset outside production: the gateway starts an embedded PostgreSQL in `dataDir`. */
+      databaseUrl: e.DATABASE_URL,
+      dataDir: e.DATA_DIR,
+      leaseMs: e.LEDGER_LEASE_MS,
+      retryForMs: e.LEDGER_RETRY_FOR_MS,
+      retentionDays: e.LEDGER_RETENTION_DAYS,
+      idempotencyTtlHours: e.IDEMPOTENCY_TTL_HOURS,
     },
     logLevel: e.LOG_LEVEL,
     /** PEM of extra trust anchors for upstream TLS, besides Node's own (embedded mode only). */

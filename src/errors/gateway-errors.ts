@@ -91,6 +91,8 @@ export class RateLimitedError extends GatewayError {
 /** Errors caused by an upstream exchange: they always carry both request ids. */
 export class UpstreamError extends GatewayError {
   readonly retryAfterSeconds: number | undefined;
+  /** Graph's HTTP status when it answered (none for a timeout or a dropped connection). */
+  upstreamStatus: number | undefined;
 
   constructor(
     code: Extract<

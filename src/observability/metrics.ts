@@ -13,12 +13,60 @@ export interface GatewayMetrics {
   upstreamShortCircuited: Counter<'upstream'>;
   tokenVerifications: Counter<'outcome'>;
   rateLimited: Counter<'budget'>;
+  /** The ledger's exchanges with Graph, by what they settled: succeeded, failed, pending (to retry). */
+  ledgerAttempts: Counter<'outcome'>;
+  /** Reads the ledger's state at each scrape (pending, oldest pending, overdue requests). */
+  watchLedger(read: () => Promise<LedgerState>): void;
+}
+
+/** What `/metrics` shows of the ledger's pending work. */
+export interface LedgerState {
+  pending: number;
+  oldestPendingSeconds: number;
+  overdue: number;
 }
 
 export function createMetrics(options: { processMetrics?: boolean } = {}): GatewayMetrics {
   const registry = new Registry();
   if (options.processMetrics) collectDefaultMetrics({ register: registry });
+  let readLedger: (() => Promise<LedgerState>) | undefined;
+  // One read per scrape, shared by the three gauges.
+  let scrape: Promise<LedgerState | undefined> | undefined;
+  const ledgerGauge = (name: string, help: string, pick: (state: LedgerState) => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      async collect() {
+        if (!readLedger) return;
+        scrape ??= readLedger()
+          .catch(() => undefined)
+          .finally(() => setTimeout(() => (scrape = undefined), 0));
+        const state = await scrape;
+        if (state) this.set(pick(state));
+      },
+    });
+  ledgerGauge('gateway_ledger_pending_requests', 'Personal-data requests not settled yet.', (s) => s.pending);
+  ledgerGauge(
+    'gateway_ledger_oldest_pending_seconds',
+    'Age of the oldest pending personal-data request (0 when none is pending).',
+    (s) => s.oldestPendingSeconds,
+  );
+  ledgerGauge(
+    'gateway_ledger_overdue_requests',
+    'Pending personal-data requests past their due date (requestedAt plus one month).',
+    (s) => s.overdue,
+  );
   return {
+    watchLedger(read) {
+      readLedger = read;
+    },
+    ledgerAttempts: new Counter({
+      name: 'gateway_ledger_attempts_total',
+      help: "Exchanges with Graph for personal-data requests, by what they settled: succeeded, failed, or pending (to be retried).",
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
     registry,
     httpRequests: new Counter({
       name: 'gateway_http_requests_total',

@@ -4,6 +4,8 @@ import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import type { Caller } from '../auth/caller.js';
 import { type ProfileScope, type ScopeParameter, profileScopes, refusalFor } from '../auth/permissions.js';
 import type { GraphAdapter } from '../graph/adapter/graph-adapter.js';
+import type { Ledger } from '../ledger/ledger.js';
+import { decodeRequestId } from './global-ids.js';
 import type { CursorCodec } from './connection-cursors.js';
 import type { RequestLoaders } from './request-loaders.js';
 
@@ -18,6 +20,10 @@ export interface GatewayContext {
   cursors: CursorCodec;
   /** Made per request: batching and a concurrency bound for reads, no cache across callers. */
   loaders: RequestLoaders;
+  /** Where every removal and export is recorded before it is sent. */
+  ledger: Ledger;
+  /** The request's `Idempotency-Key` header as sent, checked by the mutations that honour it. */
+  idempotencyKey: string | undefined;
 }
 
 export interface AuthenticatedContext extends GatewayContext {
@@ -43,9 +49,15 @@ export const builder = new SchemaBuilder<{
   plugins: [ScopeAuthPlugin, RelayPlugin],
   defaultFieldNullability: false,
   relay: {
-    // No `node`/`nodes` lookups: every read goes through a field with its own authorization.
-    nodeQueryOptions: false,
+    // `node` finds personal-data requests only (the one Node type), as `personalDataRequest`
+    // does; no `nodes`: every list read goes through a field with its own authorization.
+    nodeQueryOptions: {
+      description:
+        'A personal-data request by its `id` (Relay), or null when the caller may not see it or it does not exist.',
+      authScopes: { organizationalAccount: true },
+    },
     nodesQueryOptions: false,
+    decodeGlobalID: (globalID) => decodeRequestId(globalID),
     edgesFieldOptions: { nullable: { list: false, items: false } },
     nodeFieldOptions: { nullable: false },
   },

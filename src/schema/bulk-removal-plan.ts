@@ -1,13 +1,10 @@
 import type { Caller } from '../auth/caller.js';
 import { type ProfileRule, permits, profileScopes, refusalFor } from '../auth/permissions.js';
-import {
-  BadUserInputError,
-  type ErrorCode,
-  type GatewayError,
-  UpstreamError,
-} from '../errors/gateway-errors.js';
-import type { BulkRemovalOutcome } from '../graph/adapter/graph-adapter.js';
+import { BadUserInputError, UpstreamError } from '../errors/gateway-errors.js';
+import type { SubmissionEntry, SubmissionResult } from '../ledger/ledger.js';
+import { encodeRequestId } from './global-ids.js';
 import { requireGuid } from './identifiers.js';
+import type { OperationErrorShape } from './operation-error.js';
 
 /**
  * Most ids one bulk mutation takes: 50 JSON batches, which Graph answers well within the default
@@ -15,33 +12,27 @@ import { requireGuid } from './identifiers.js';
  */
 export const MAX_BULK_IDS = 1000;
 
-export interface OperationErrorShape {
-  code: ErrorCode;
-  message: string;
-  retryAfterSeconds: number | undefined;
-}
-
 export interface BulkRemovalResultShape {
   userId: string;
   ok: boolean;
   error: OperationErrorShape | undefined;
   upstreamRequestId: string | undefined;
+  /** The opaque id of the request recorded for this id; undefined when it was refused before. */
+  requestId: string | undefined;
 }
 
 export interface BulkRemovalPayloadShape {
+  batchId: string;
   results: BulkRemovalResultShape[];
   accepted: number;
   failed: number;
 }
 
-/** One id of the request: refused by the gateway, or to be sent as the distinct id `send`. */
-type PlannedId = { userId: string; refusal: GatewayError } | { userId: string; send: string };
-
-export interface BulkRemovalPlan {
-  ids: PlannedId[];
-  /** The distinct ids to send upstream (case-insensitively distinct, first spelling kept). */
-  toSend: string[];
-}
+/**
+ * Each id of the request: refused by the gateway, or to be sent as `send`, the first spelling of
+ * the ids equal to it regardless of case (so that a repeated id is one request).
+ */
+export type BulkRemovalPlan = SubmissionEntry[];
 
 /** Refused before any upstream call, as a whole: the arguments themselves are malformed. */
 export function requireBulkArguments(userIds: readonly string[], tenantId: string | null | undefined): void {
@@ -67,7 +58,7 @@ export function planBulkRemoval(
 ): BulkRemovalPlan {
   const scopes = profileScopes(caller);
   const distinct = new Map<string, string>();
-  const ids = userIds.map((userId, index): PlannedId => {
+  return userIds.map((userId, index): SubmissionEntry => {
     try {
       requireGuid(userId, `userIds[${index}]`);
     } catch (error) {
@@ -77,48 +68,46 @@ export function planBulkRemoval(
     if (!permits(scopes, rule, userId)) return { userId, refusal: refusalFor(caller) };
     const key = userId.toLowerCase();
     if (!distinct.has(key)) distinct.set(key, userId);
-    return { userId, send: key };
+    return { userId, send: distinct.get(key)! };
   });
-  return { ids, toSend: [...distinct.values()] };
 }
 
-/**
- * Sends the plan's distinct ids (when there are any) and answers one result per requested id, in
- * the request's order.
- */
-export async function bulkRemovalPayload(
-  plan: BulkRemovalPlan,
-  send: (userIds: string[]) => Promise<BulkRemovalOutcome[]>,
-): Promise<BulkRemovalPayloadShape> {
-  const outcomes = plan.toSend.length === 0 ? [] : await send(plan.toSend);
-  const byKey = new Map(plan.toSend.map((userId, index) => [userId.toLowerCase(), outcomes[index]]));
-  const results = plan.ids.map((planned): BulkRemovalResultShape => {
-    if ('refusal' in planned) return failure(planned.userId, planned.refusal);
-    const outcome = byKey.get(planned.send);
-    // The adapter answers every id it was given; a missing answer would be a gateway bug.
-    if (!outcome) throw new Error(`No upstream outcome for ${planned.send}`);
-    if (!outcome.ok) return failure(planned.userId, outcome.error);
+/** One answer per requested id, in the request's order, from what the ledger recorded and Graph said. */
+export function bulkRemovalPayload(result: SubmissionResult): BulkRemovalPayloadShape {
+  const results = result.entries.map((entry): BulkRemovalResultShape => {
+    const { request } = entry;
+    if (!request) {
+      return {
+        userId: entry.userId,
+        ok: false,
+        error: { code: entry.refusal!.code, message: entry.refusal!.message, retryAfterSeconds: undefined },
+        upstreamRequestId: undefined,
+        requestId: undefined,
+      };
+    }
+    const ok = request.status === 'SUCCEEDED';
+    const error = entry.upstreamError;
+    const upstreamRequestId = error?.extensions.upstreamRequestId;
     return {
-      userId: planned.userId,
-      ok: true,
-      error: undefined,
-      upstreamRequestId: outcome.receipt.upstreamRequestId,
+      userId: entry.userId,
+      ok,
+      error: error
+        ? {
+            code: error.code,
+            message: error.message,
+            retryAfterSeconds: error instanceof UpstreamError ? error.retryAfterSeconds : undefined,
+          }
+        : ok
+          ? undefined
+          : request.error,
+      upstreamRequestId: error
+        ? typeof upstreamRequestId === 'string'
+          ? upstreamRequestId
+          : undefined
+        : request.upstreamRequestId,
+      requestId: encodeRequestId(request.id),
     };
   });
-  const accepted = results.filter((result) => result.ok).length;
-  return { results, accepted, failed: results.length - accepted };
-}
-
-function failure(userId: string, error: GatewayError): BulkRemovalResultShape {
-  const upstreamRequestId = error.extensions.upstreamRequestId;
-  return {
-    userId,
-    ok: false,
-    error: {
-      code: error.code,
-      message: error.message,
-      retryAfterSeconds: error instanceof UpstreamError ? error.retryAfterSeconds : undefined,
-    },
-    upstreamRequestId: typeof upstreamRequestId === 'string' ? upstreamRequestId : undefined,
-  };
+  const accepted = results.filter((item) => item.ok).length;
+  return { batchId: result.batchId!, results, accepted, failed: results.length - accepted };
 }

@@ -1,33 +1,17 @@
-import { ERROR_CODES } from '../errors/gateway-errors.js';
+import type { PersonalDataOperation } from '../ledger/personal-data-request.js';
+import type { ProfileRule } from '../auth/permissions.js';
 import { authorizeArguments } from './authorization.js';
-import { builder } from './builder.js';
+import { type AuthenticatedContext, builder } from './builder.js';
 import {
   type BulkRemovalPayloadShape,
   type BulkRemovalResultShape,
   MAX_BULK_IDS,
-  type OperationErrorShape,
   bulkRemovalPayload,
   planBulkRemoval,
   requireBulkArguments,
 } from './bulk-removal-plan.js';
-
-const ErrorCode = builder.enumType('ErrorCode', {
-  description: "The contract's error codes, as `extensions.code` carries them on GraphQL errors.",
-  values: ERROR_CODES,
-});
-
-const OperationError = builder.objectRef<OperationErrorShape>('OperationError').implement({
-  description: 'Why one item of a bulk operation failed.',
-  fields: (t) => ({
-    code: t.field({ type: ErrorCode, resolve: (error) => error.code }),
-    message: t.exposeString('message'),
-    retryAfterSeconds: t.exposeInt('retryAfterSeconds', {
-      nullable: true,
-      description:
-        'For THROTTLED (and UPSTREAM_UNAVAILABLE when known): seconds to wait before retrying this id.',
-    }),
-  }),
-});
+import { OperationError } from './operation-error.js';
+import { idempotencyOf } from './personal-data-submissions.js';
 
 const BulkRemovePersonalDataResult = builder
   .objectRef<BulkRemovalResultShape>('BulkRemovePersonalDataResult')
@@ -41,6 +25,11 @@ const BulkRemovePersonalDataResult = builder
         nullable: true,
         description: "Graph's `request-id` of the exchange that answered for this id, accepted or not.",
       }),
+      requestId: t.exposeID('requestId', {
+        nullable: true,
+        description:
+          'The personal-data request recorded for this id (`personalDataRequest(id:)`); null for an id refused before recording (BAD_USER_INPUT, FORBIDDEN).',
+      }),
     }),
   });
 
@@ -49,13 +38,37 @@ const BulkRemovePersonalDataPayload = builder
   .implement({
     description: 'One result per requested id, in the order of the request.',
     fields: (t) => ({
+      batchId: t.exposeID('batchId', {
+        description: "Shared by this mutation's requests (`personalDataRequests(filter: { batchId })`).",
+      }),
       results: t.expose('results', { type: [BulkRemovePersonalDataResult] }),
       accepted: t.exposeInt('accepted', { description: 'Results with `ok: true`.' }),
       failed: t.exposeInt('failed', { description: 'Results with `ok: false`.' }),
     }),
   });
 
-const BULK_RULES = `At most ${MAX_BULK_IDS} ids (more is BAD_USER_INPUT for the whole request). Each id is decided on its own, as the single mutation would decide it (a malformed id: BAD_USER_INPUT, an id the caller may not remove: FORBIDDEN, neither reaches Graph); one id's failure never fails the others.`;
+const BULK_RULES = `At most ${MAX_BULK_IDS} ids (more is BAD_USER_INPUT for the whole request). Each id is decided on its own, as the single mutation would decide it (a malformed id: BAD_USER_INPUT, an id the caller may not remove: FORBIDDEN, neither recorded nor sent to Graph); one id's failure never fails the others. Each id sent is a personal-data request of the ledger, completed later if Graph does not settle it now.`;
+
+/** Plans, records, sends and settles a bulk removal: one request per distinct id allowed. */
+async function removeInBulk(
+  context: AuthenticatedContext,
+  field: string,
+  args: { userIds: string[]; tenantId?: string | null | undefined },
+  operation: PersonalDataOperation,
+  rule: ProfileRule,
+): Promise<BulkRemovalPayloadShape> {
+  const result = await context.ledger.submit(
+    context.caller,
+    {
+      operation,
+      tenantId: args.tenantId ?? undefined,
+      bulk: true,
+      entries: planBulkRemoval(context.caller, args.userIds, rule),
+    },
+    { idempotency: idempotencyOf(context, field, args), signal: context.signal },
+  );
+  return bulkRemovalPayload(result);
+}
 
 builder.mutationField('removeOutboundSharedUserProfilesPersonalData', (t) =>
   t.withAuth({ authenticated: true }).field({
@@ -70,16 +83,14 @@ builder.mutationField('removeOutboundSharedUserProfilesPersonalData', (t) =>
         requireBulkArguments(args.userIds, args.tenantId);
         return { authenticated: true };
       }),
-    resolve: (_root, { userIds, tenantId }, { caller, graph, signal }) => {
-      const plan = planBulkRemoval(caller, userIds, 'removeOutboundProfile');
-      return bulkRemovalPayload(plan, (ids) =>
-        graph.removeOutboundSharedUserProfilesPersonalData(
-          caller,
-          { userIds: ids, tenantId: tenantId ?? undefined },
-          signal,
-        ),
-      );
-    },
+    resolve: (_root, args, context) =>
+      removeInBulk(
+        context,
+        'removeOutboundSharedUserProfilesPersonalData',
+        args,
+        'REMOVE_OUTBOUND',
+        'removeOutboundProfile',
+      ),
   }),
 );
 
@@ -93,11 +104,13 @@ builder.mutationField('removeInboundSharedUserProfilesPersonalData', (t) =>
         requireBulkArguments(args.userIds, undefined);
         return { authenticated: true };
       }),
-    resolve: (_root, { userIds }, { caller, graph, signal }) => {
-      const plan = planBulkRemoval(caller, userIds, 'removeInboundProfile');
-      return bulkRemovalPayload(plan, (ids) =>
-        graph.removeInboundSharedUserProfilesPersonalData(caller, ids, signal),
-      );
-    },
+    resolve: (_root, args, context) =>
+      removeInBulk(
+        context,
+        'removeInboundSharedUserProfilesPersonalData',
+        args,
+        'REMOVE_INBOUND',
+        'removeInboundProfile',
+      ),
   }),
 );

@@ -63,6 +63,18 @@ export class CursorCodec {
       'link' in position.page
         ? { l: position.page.link, s: position.skip }
         : { t: position.page.top, s: position.skip };
+    return this.seal(connection, payload);
+  }
+
+  decode(connection: string, cursor: string): CursorPosition {
+    const parsed = payloadSchema.safeParse(this.open(connection, cursor));
+    if (!parsed.success) throw refusal();
+    const payload = parsed.data;
+    return { page: 'l' in payload ? { link: payload.l } : { top: payload.t }, skip: payload.s };
+  }
+
+  /** Seals any JSON value as a cursor of `connection`. */
+  seal(connection: string, payload: unknown): string {
     const nonce = this.freshNonce();
     const cipher = createCipheriv(CIPHER, this.key, nonce, { authTagLength: TAG_BYTES });
     cipher.setAAD(associatedData(connection));
@@ -70,8 +82,9 @@ export class CursorCodec {
     return Buffer.concat([nonce, sealed, cipher.final(), cipher.getAuthTag()]).toString('base64url');
   }
 
-  decode(connection: string, cursor: string): CursorPosition {
-    const refuse = () => new BadUserInputError('`after` is not a cursor of this connection.', 'after');
+  /** The JSON value sealed in `cursor` for `connection`; BAD_USER_INPUT for anything else. */
+  open(connection: string, cursor: string): unknown {
+    const refuse = refusal;
     if (cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw refuse();
     const bytes = Buffer.from(cursor, 'base64url');
     // One spelling per cursor: base64url decoding ignores the last character's unused bits.
@@ -91,10 +104,7 @@ export class CursorCodec {
     } catch {
       throw refuse();
     }
-    const parsed = payloadSchema.safeParse(json);
-    if (!parsed.success) throw refuse();
-    const payload = parsed.data;
-    return { page: 'l' in payload ? { link: payload.l } : { top: payload.t }, skip: payload.s };
+    return json;
   }
 
   /** A nonce never handed out before; a view of the pool, read before the next draw overwrites it. */
@@ -107,6 +117,10 @@ export class CursorCodec {
     this.nextNonce += 1;
     return this.nonces.subarray(start, start + NONCE_BYTES);
   }
+}
+
+function refusal(): BadUserInputError {
+  return new BadUserInputError('`after` is not a cursor of this connection.', 'after');
 }
 
 function associatedData(connection: string): Buffer {

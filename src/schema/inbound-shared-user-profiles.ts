@@ -5,6 +5,7 @@ import { builder } from './builder.js';
 import { CONNECTIONS, anyProfileListing } from './connection-fields.js';
 import { requireGuid } from './identifiers.js';
 import { ExportPersonalDataPayload, RemovePersonalDataPayload } from './personal-data-payloads.js';
+import { submitOne } from './personal-data-submissions.js';
 
 const InboundSharedUserProfileRef = builder
   .objectRef<InboundSharedUserProfile>('InboundSharedUserProfile')
@@ -51,15 +52,11 @@ builder.mutationField('removeInboundSharedUserProfilePersonalData', (t) =>
       authorizeArguments(context, () => {
         return ruleScopes('removeInboundProfile', requireGuid(args.userId, 'userId'));
       }),
-    resolve: async (_root, { userId }, { caller, graph, now, signal }) => {
-      const receipt = await graph.removeInboundSharedUserProfilePersonalData(caller, userId, signal);
-      return {
-        userId,
-        tenantId: undefined,
-        requestedAt: now(),
-        upstreamRequestId: receipt.upstreamRequestId,
-      };
-    },
+    resolve: (_root, args, context) =>
+      submitOne(context, 'removeInboundSharedUserProfilePersonalData', args, {
+        operation: 'REMOVE_INBOUND',
+        userId: args.userId,
+      }),
   }),
 );
 
@@ -77,20 +74,12 @@ builder.mutationField('exportInboundSharedUserProfilePersonalData', (t) =>
         requireStorageLocation(args.storageLocation);
         return ruleScopes('readAnyProfile', args.userId);
       }),
-    resolve: async (_root, { userId, storageLocation }, { caller, graph, now, signal }) => {
-      const receipt = await graph.exportInboundSharedUserProfilePersonalData(
-        caller,
-        { userId, storageLocation },
-        signal,
-      );
-      return {
-        userId,
-        operationLocation: receipt.operationLocation,
-        retryAfterSeconds: receipt.retryAfterSeconds,
-        requestedAt: now(),
-        upstreamRequestId: receipt.upstreamRequestId,
-      };
-    },
+    resolve: (_root, args, context) =>
+      submitOne(context, 'exportInboundSharedUserProfilePersonalData', args, {
+        operation: 'EXPORT_INBOUND',
+        userId: args.userId,
+        storageLocation: args.storageLocation,
+      }),
   }),
 );
 

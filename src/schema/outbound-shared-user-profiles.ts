@@ -10,6 +10,7 @@ import {
 } from './connection-fields.js';
 import { requireGuid } from './identifiers.js';
 import { RemovePersonalDataPayload } from './personal-data-payloads.js';
+import { submitOne } from './personal-data-submissions.js';
 
 const TenantReferenceRef = builder.objectRef<TenantReference>('TenantReference').implement({
   description: 'A tenant that an outbound profile is shared with.',
@@ -84,18 +85,11 @@ builder.mutationField('removeOutboundSharedUserProfilePersonalData', (t) =>
         const userId = requireGuid(args.userId, 'userId');
         return ruleScopes('removeOutboundProfile', userId);
       }),
-    resolve: async (_root, { userId, tenantId }, { caller, graph, now, signal }) => {
-      const receipt = await graph.removeOutboundSharedUserProfilePersonalData(
-        caller,
-        { userId, tenantId: tenantId ?? undefined },
-        signal,
-      );
-      return {
-        userId,
-        tenantId: tenantId ?? undefined,
-        requestedAt: now(),
-        upstreamRequestId: receipt.upstreamRequestId,
-      };
-    },
+    resolve: (_root, args, context) =>
+      submitOne(context, 'removeOutboundSharedUserProfilePersonalData', args, {
+        operation: 'REMOVE_OUTBOUND',
+        userId: args.userId,
+        tenantId: args.tenantId ?? undefined,
+      }),
   }),
 );

@@ -1,53 +1,53 @@
 import { builder } from './builder.js';
-
-export interface RemovePersonalData {
-  userId: string;
-  tenantId: string | undefined;
-  requestedAt: Date;
-  upstreamRequestId: string | undefined;
-}
+import { PersonalDataRequestRef } from './personal-data-requests.js';
+import type { AcceptedRequest } from './personal-data-submissions.js';
 
 export const RemovePersonalDataPayload = builder
-  .objectRef<RemovePersonalData>('RemovePersonalDataPayload')
+  .objectRef<AcceptedRequest>('RemovePersonalDataPayload')
   .implement({
     description: 'A request to remove personal data, accepted by Microsoft Graph.',
     fields: (t) => ({
       userId: t.exposeID('userId'),
-      tenantId: t.exposeID('tenantId', { nullable: true }),
-      requestedAt: t.expose('requestedAt', { type: 'DateTime' }),
-      upstreamRequestId: t.exposeString('upstreamRequestId', {
+      tenantId: t.id({ nullable: true, resolve: ({ request }) => request.tenantId }),
+      requestedAt: t.field({ type: 'DateTime', resolve: ({ request }) => request.requestedAt }),
+      upstreamRequestId: t.string({
         nullable: true,
         description: "Graph's `request-id` for the accepted request.",
+        resolve: ({ request }) => request.upstreamRequestId,
+      }),
+      request: t.field({
+        type: PersonalDataRequestRef,
+        description: 'The request as the ledger recorded it.',
+        resolve: ({ request }) => request,
       }),
     }),
   });
 
-export interface ExportPersonalData {
-  userId: string;
-  operationLocation: string;
-  retryAfterSeconds: number | undefined;
-  requestedAt: Date;
-  upstreamRequestId: string | undefined;
-}
-
 export const ExportPersonalDataPayload = builder
-  .objectRef<ExportPersonalData>('ExportPersonalDataPayload')
+  .objectRef<AcceptedRequest>('ExportPersonalDataPayload')
   .implement({
     description: 'An export of personal data, started by Microsoft Graph (its 202 answer).',
     fields: (t) => ({
       userId: t.exposeID('userId'),
-      operationLocation: t.exposeString('operationLocation', {
+      operationLocation: t.string({
         description:
-          "Graph's `Location`: the `dataPolicyOperation` to poll (with a Graph token) until the export is done.",
+          "Graph's `Location`: the `dataPolicyOperation` that the gateway polls; `request.export.status` shows how it goes.",
+        resolve: ({ request }) => request.export?.operationLocation ?? '',
       }),
       retryAfterSeconds: t.exposeInt('retryAfterSeconds', {
         nullable: true,
-        description: "Graph's `Retry-After`: seconds to wait before the first poll.",
+        description: "Graph's `Retry-After`: seconds before the operation is worth a first look.",
       }),
-      requestedAt: t.expose('requestedAt', { type: 'DateTime' }),
-      upstreamRequestId: t.exposeString('upstreamRequestId', {
+      requestedAt: t.field({ type: 'DateTime', resolve: ({ request }) => request.requestedAt }),
+      upstreamRequestId: t.string({
         nullable: true,
         description: "Graph's `request-id` for the accepted request.",
+        resolve: ({ request }) => request.upstreamRequestId,
+      }),
+      request: t.field({
+        type: PersonalDataRequestRef,
+        description: 'The request as the ledger recorded it; `export` follows the operation.',
+        resolve: ({ request }) => request,
       }),
     }),
   });

@@ -1,7 +1,7 @@
 import type { Caller } from '../auth/caller.js';
 import { builder } from './builder.js';
 
-const ViewerKind = builder.enumType('ViewerKind', {
+export const ViewerKind = builder.enumType('ViewerKind', {
   description: 'Whether the caller acts for a signed-in user (delegated) or as an application.',
   values: ['USER', 'APPLICATION'] as const,
 });

@@ -2,6 +2,7 @@ import type { YogaInitialContext } from 'graphql-yoga';
 import type { TokenVerifier } from '../auth/token-verifier.js';
 import { UnauthenticatedError } from '../errors/gateway-errors.js';
 import type { GraphAdapter } from '../graph/adapter/graph-adapter.js';
+import type { Ledger } from '../ledger/ledger.js';
 import type { GatewayContext } from '../schema/builder.js';
 import type { CursorCodec } from '../schema/connection-cursors.js';
 import { createRequestLoaders } from '../schema/request-loaders.js';
@@ -11,6 +12,7 @@ export interface ContextDependencies {
   graph: GraphAdapter;
   now: () => Date;
   cursors: CursorCodec;
+  ledger: Ledger;
 }
 
 // The scheme is case-insensitive (RFC 7235); the token itself is not.
@@ -29,7 +31,7 @@ export function createContextFactory(deps: ContextDependencies) {
       if (!token) throw new UnauthenticatedError('The Authorization header must be `Bearer <token>`.');
       caller = await deps.verifier.verify(token);
     }
-    const { graph, cursors } = deps;
+    const { graph, cursors, ledger } = deps;
     const signal = request.signal;
     return {
       caller,
@@ -37,6 +39,8 @@ export function createContextFactory(deps: ContextDependencies) {
       now: deps.now,
       signal,
       cursors,
+      ledger,
+      idempotencyKey: request.headers.get('idempotency-key') ?? undefined,
       loaders: createRequestLoaders({ graph, caller, cursors, signal }),
     };
   };

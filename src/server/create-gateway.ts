@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { type GraphiQLOptions, type Plugin, type YogaServerInstance, createYoga } from 'graphql-yoga';
+import { applicationCaller } from '../auth/caller.js';
 import { type TokenVerifier, createTokenVerifier } from '../auth/token-verifier.js';
 import type { GatewayConfig } from '../config/config.js';
 import type { GraphAdapter } from '../graph/adapter/graph-adapter.js';
@@ -10,6 +11,10 @@ import { type GraphTokenProvider, createMsalTokenProvider } from '../graph/token
 import { createHttpGraphAdapter } from '../graph/adapter/http-graph-adapter.js';
 import { createJwksFetch } from '../graph/transport/jwks-fetch.js';
 import { createUpstreamAgent } from '../graph/transport/upstream-agent.js';
+import type { Database } from '../ledger/database.js';
+import { Ledger } from '../ledger/ledger.js';
+import { readGauges } from '../ledger/ledger-store.js';
+import { LedgerWorker } from '../ledger/ledger-worker.js';
 import { type Logger, toYogaLogger } from '../observability/logger.js';
 import { type GatewayMetrics, createMetrics } from '../observability/metrics.js';
 import type { GatewayContext } from '../schema/builder.js';
@@ -39,6 +44,9 @@ import { useSecurityHeaders } from './plugins/use-security-headers.js';
 import { useTrustedDocuments } from './plugins/use-trusted-documents.js';
 import { useValidationCache } from './plugins/use-validation-cache.js';
 
+/** How often readiness asks the ledger's database whether it still answers. */
+const DATABASE_RECHECK_MS = 2_000;
+
 /** A slow client is cut at most this long after its timeout. */
 const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
 
@@ -53,6 +61,10 @@ export interface GatewayOptions {
   graphiql?: () => Promise<GraphiQLOptions>;
   /** Extra yoga plugins, e.g. the embedded mode's persona-token endpoint. */
   plugins?: Plugin[];
+  /** The ledger's database, migrated; its owner closes it after the gateway. */
+  database: Database;
+  /** How often the ledger's worker looks for pending requests and exports to poll. */
+  ledgerWorkerIntervalMs?: number;
 }
 
 export interface Gateway {
@@ -117,13 +129,43 @@ export function createGateway(options: GatewayOptions): Gateway {
     options.graph ??
     createHttpGraphAdapter(graphClient, {
       batch: graphBatch,
+      baseUrl: config.graph.baseUrl,
       outboundRemoval: config.graph.outboundRemoval,
       timeoutMs: config.graph.timeoutMs,
     });
+  const ledger = new Ledger({
+    db: options.database,
+    graph,
+    logger,
+    metrics,
+    leaseMs: config.ledger.leaseMs,
+    retryForMs: config.ledger.retryForMs,
+    idempotencyTtlHours: config.ledger.idempotencyTtlHours,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const worker = new LedgerWorker({
+    ledger,
+    graph,
+    application: applicationCaller(config.azure),
+    logger,
+    leaseMs: config.ledger.leaseMs,
+    retryForMs: config.ledger.retryForMs,
+    retentionDays: config.ledger.retentionDays,
+    intervalMs: options.ledgerWorkerIntervalMs,
+  });
+  worker.start();
+  metrics.watchLedger(() => readGauges(options.database));
   const readiness = new Readiness(
     [
       { name: 'jwks', check: () => verifier.refresh() },
       { name: 'token-endpoint', check: () => tokens.probe() },
+      {
+        name: 'database',
+        check: async () => {
+          await options.database.query('SELECT 1');
+        },
+        recheckMs: DATABASE_RECHECK_MS,
+      },
       ...hardening.readinessProbes,
     ],
     logger,
@@ -138,6 +180,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       graph,
       now: options.now ?? (() => new Date()),
       cursors: new CursorCodec(deriveCursorKey(config.azure.clientSecret)),
+      ledger,
     }),
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
@@ -232,6 +275,8 @@ export function createGateway(options: GatewayOptions): Gateway {
         const grace = setTimeout(() => server.closeAllConnections(), config.http.shutdownGraceMs);
         await drained;
         clearTimeout(grace);
+        // After the last request: its leases are released with the worker's, for a peer to take.
+        await worker.stop();
         // Scraped until the last request is done, so that the drain shows in the metrics.
         await metricsListener?.close();
         verifier.close();

@@ -1,5 +1,6 @@
 // The entry point: reads the environment and starts the gateway. Everything else is built by createGateway.
 import { ConfigError, type GatewayConfig, loadConfig, wantsEmbeddedMode } from '../config/config.js';
+import { openLedgerDatabase } from '../ledger/open-database.js';
 import { createLogger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
 import { type GatewayOptions, createGateway } from './create-gateway.js';
@@ -68,10 +69,15 @@ async function main(): Promise<void> {
   const embedded = wantsEmbeddedMode(process.env) ? await startEmbedded(process.env) : undefined;
   const config = embedded?.config ?? loadConfig(process.env);
   const logger = createLogger(config.logLevel);
+  const database = await openLedgerDatabase(config.ledger, logger).catch(async (error: unknown) => {
+    await embedded?.close();
+    throw error;
+  });
   const gateway = createGateway({
     config,
     logger,
     metrics: createMetrics({ processMetrics: true }),
+    database: database.db,
     ...embedded?.extras,
   });
 
@@ -84,6 +90,7 @@ async function main(): Promise<void> {
     setTimeout(() => process.exit(0), config.http.shutdownGraceMs + 2_000).unref();
     try {
       await gateway.close();
+      await database.close();
       await embedded?.close();
     } catch (error) {
       logger.error({ err: error instanceof Error ? error.name : 'unknown' }, 'error while stopping');

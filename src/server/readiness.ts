@@ -9,6 +9,11 @@ export interface ReadinessProbe {
    * gateway can serve without (the shared rate-limit store falls back to memory).
    */
   informational?: boolean;
+  /**
+   * Checked again this often after it has answered, and not ready again until it answers: for
+   * dependencies without which no request can be served (the ledger's database).
+   */
+  recheckMs?: number;
 }
 
 /**
@@ -54,18 +59,27 @@ export class Readiness {
   }
 
   private async run(probe: ReadinessProbe): Promise<void> {
+    let answered = false;
     try {
       await probe.check();
+      answered = true;
       this.pending.delete(probe.name);
     } catch {
       if (this.shuttingDown) return;
-      this.logger.warn({ dependency: probe.name }, 'dependency not answering yet; retrying');
-      const timer = setTimeout(() => {
+      if (!this.pending.has(probe.name)) this.logger.warn({ dependency: probe.name }, 'dependency stopped answering');
+      else this.logger.warn({ dependency: probe.name }, 'dependency not answering yet; retrying');
+      this.pending.add(probe.name);
+    }
+    if (answered && probe.recheckMs === undefined) return;
+    if (this.shuttingDown) return;
+    const timer = setTimeout(
+      () => {
         this.timers.delete(timer);
         void this.run(probe);
-      }, this.retryMs);
-      timer.unref();
-      this.timers.add(timer);
-    }
+      },
+      answered ? probe.recheckMs! : this.retryMs,
+    );
+    timer.unref();
+    this.timers.add(timer);
   }
 }

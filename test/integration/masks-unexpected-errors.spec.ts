@@ -27,6 +27,7 @@ const brokenGraph: GraphAdapter = {
   exportInboundSharedUserProfilePersonalData: failing,
   removeOutboundSharedUserProfilesPersonalData: failing,
   removeInboundSharedUserProfilesPersonalData: failing,
+  getDataPolicyOperation: failing,
 };
 
 // Issue 21, row "error masking": the old test sent a bad token, an expected 401.

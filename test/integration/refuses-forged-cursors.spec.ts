@@ -191,7 +191,7 @@ describe('connection cursors are opaque and cannot be forged', () => {
       ...harness.config,
       graph: { ...harness.config.graph, baseUrl: harness.graph.baseUrl.replace('127.0.0.1', 'localhost') },
     };
-    const gateway = createGateway({ config, logger: createLogger('error') });
+    const gateway = createGateway({ config, logger: createLogger('error'), database: harness.database });
     try {
       const response = await gateway.yoga.fetch(
         new Request('http://gateway.test/graphql', {

@@ -11,7 +11,9 @@ import {
   startEmbeddedServices,
 } from '@shared-profile-gateway/emulators';
 import { type GatewayConfig, loadConfig } from '../../src/config/config.js';
+import { type Database, connectDatabase } from '../../src/ledger/database.js';
 import { createLogger } from '../../src/observability/logger.js';
+import { createTestDatabase } from './test-database.js';
 import type { GraphAdapter } from '../../src/graph/adapter/graph-adapter.js';
 import { type Gateway, createGateway } from '../../src/server/create-gateway.js';
 import type { EmbeddedEmulators } from '../../src/server/main.js';
@@ -40,6 +42,10 @@ export interface HarnessOptions {
   mode?: GatewayConfig['mode'];
   /** A test double for the upstream instead of the HTTPS adapter, e.g. one that throws. */
   graph?: GraphAdapter;
+  /** The ledger's database (`createTestDatabase()`), e.g. shared by two gateways; a fresh one by default. */
+  databaseUrl?: string;
+  /** How often the ledger's worker looks for work (1 s by default). */
+  ledgerWorkerIntervalMs?: number;
 }
 
 export interface GraphQLHttpResponse<TData> {
@@ -60,13 +66,19 @@ export class GatewayHarness {
     readonly gateway: Gateway,
     readonly config: GatewayConfig,
     private readonly logLines: string[],
+    /** The ledger's database: tests read what it recorded. */
+    readonly database: Database,
   ) {}
 
   static async start(options: HarnessOptions = {}): Promise<GatewayHarness> {
     const services = await startEmbeddedServices();
     options.beforeGateway?.(services);
+    const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
     const config: GatewayConfig = {
-      ...loadConfig({ ...services.env, LOG_LEVEL: 'debug', ...options.env }, options.mode),
+      ...loadConfig(
+        { ...services.env, LOG_LEVEL: 'debug', DATABASE_URL: databaseUrl, ...options.env },
+        options.mode,
+      ),
       upstreamCa: services.tls.ca,
     };
     const logLines: string[] = [];
@@ -77,14 +89,18 @@ export class GatewayHarness {
       },
     });
     const extras = options.mode === 'embedded' ? embeddedGatewayExtras(services) : undefined;
+    const logger = createLogger(config.logLevel, sink);
+    const database = connectDatabase(databaseUrl, logger);
     const gateway = createGateway({
       config,
-      logger: createLogger(config.logLevel, sink),
+      logger,
+      database,
+      ...(options.ledgerWorkerIntervalMs ? { ledgerWorkerIntervalMs: options.ledgerWorkerIntervalMs } : {}),
       ...(extras ? { graphiql: extras.graphiql } : {}),
       plugins: [...(extras?.plugins ?? []), ...(options.plugins ?? [])],
       ...(options.graph ? { graph: options.graph } : {}),
     });
-    const harness = new GatewayHarness(services, gateway, config, logLines);
+    const harness = new GatewayHarness(services, gateway, config, logLines, database);
     if (options.readiness !== 'skip') await harness.untilReady();
     return harness;
   }
@@ -166,6 +182,7 @@ export class GatewayHarness {
 
   async close(): Promise<void> {
     await this.gateway.close();
+    await this.database.end();
     await this.services.close();
   }
 }

@@ -1,11 +1,19 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EmbeddedServices } from '@shared-profile-gateway/emulators';
 import { nodeFlags } from '../../scripts/node-flags.js';
 import { freePort } from './free-port.js';
+import { createTestDatabase } from './test-database.js';
+
+/** A temporary folder that the `postgres` user can enter when the tests run as root. */
+export function traversableTempDir(prefix: string): string {
+  const folder = mkdtempSync(join(tmpdir(), prefix));
+  chmodSync(folder, 0o755);
+  return folder;
+}
 
 const ENTRY = new URL('../../dist/src/server/main.js', import.meta.url).pathname;
 
@@ -21,13 +29,27 @@ export class GatewayProcess {
     child.stderr?.on('data', (chunk: Buffer) => this.output.push(chunk.toString()));
   }
 
+  /**
+   * Without `DATABASE_URL` (and outside production) the process starts its embedded PostgreSQL:
+   * in a fresh `DATA_DIR` unless `env` names one.
+   */
   static async start(env: Record<string, string>, cleanup?: () => void): Promise<GatewayProcess> {
     const port = await freePort();
+    const dataDir = env.DATABASE_URL || env.DATA_DIR ? undefined : traversableTempDir('gateway-data-');
     const child = spawn(process.execPath, [...nodeFlags(), ENTRY], {
-      env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), ...env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        ...(dataDir ? { DATA_DIR: dataDir } : {}),
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    return new GatewayProcess(child, `http://127.0.0.1:${port}`, cleanup);
+    return new GatewayProcess(child, `http://127.0.0.1:${port}`, () => {
+      cleanup?.();
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    });
   }
 
   /**
@@ -41,8 +63,9 @@ export class GatewayProcess {
     const directory = mkdtempSync(join(tmpdir(), 'gateway-ca-'));
     const caFile = join(directory, 'ca.pem');
     writeFileSync(caFile, services.tls.ca);
+    const database: Record<string, string> = env.DATABASE_URL ? {} : { DATABASE_URL: await createTestDatabase() };
     return GatewayProcess.start(
-      { NODE_ENV: 'production', NODE_EXTRA_CA_CERTS: caFile, ...services.env, ...env },
+      { NODE_ENV: 'production', NODE_EXTRA_CA_CERTS: caFile, ...services.env, ...database, ...env },
       () => rmSync(directory, { recursive: true, force: true }),
     );
   }

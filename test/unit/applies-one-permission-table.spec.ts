@@ -91,7 +91,7 @@ describe('the permission table, as single fields and bulk ids both use it', () =
   it.each(TABLE)('%s under %s: the bulk plan decides each id as the table does', (name, rule, own, other) => {
     if (rule !== 'removeOutboundProfile' && rule !== 'removeInboundProfile') return;
     const plan = planBulkRemoval(CALLERS[name], [SELF, OTHER], rule);
-    expect(plan.ids.map((id) => 'send' in id)).toEqual([own, other]);
+    expect(plan.map((id) => 'send' in id)).toEqual([own, other]);
   });
 
   it('hands scope-auth the same rule: any one of its scopes, own-profile scopes with the id', () => {
@@ -118,7 +118,7 @@ describe('the permission table, as single fields and bulk ids both use it', () =
     });
     expect(refusalFor(null).code).toBe('UNAUTHENTICATED');
     const plan = planBulkRemoval(CALLERS.personalAdmin, [OTHER], 'removeInboundProfile');
-    expect(plan.ids[0]).toMatchObject({
+    expect(plan[0]).toMatchObject({
       refusal: { code: 'FORBIDDEN', message: expect.stringMatching(/personal/i) },
     });
   });

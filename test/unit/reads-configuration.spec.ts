@@ -27,7 +27,25 @@ describe('configuration', () => {
       'AZURE_TENANT_ID is required',
       'AZURE_CLIENT_ID is required',
       'AZURE_CLIENT_SECRET is required',
+      'DATABASE_URL is required',
     ]);
+    // Outside production the gateway starts an embedded PostgreSQL instead.
+    expect(problemsOf({})).not.toContain('DATABASE_URL is required');
+  });
+
+  it('reads the ledger’s variables, with the contract’s defaults', () => {
+    const config = loadConfig({ ...REQUIRED, NODE_ENV: 'production', DATABASE_URL: 'postgres://db.internal/gateway' });
+    expect(config.ledger).toEqual({
+      databaseUrl: 'postgres://db.internal/gateway',
+      dataDir: './data',
+      leaseMs: 30_000,
+      retryForMs: 86_400_000,
+      retentionDays: 730,
+      idempotencyTtlHours: 24,
+    });
+    expect(loadConfig(REQUIRED).ledger.databaseUrl).toBeUndefined();
+    expect(problemsOf({ ...REQUIRED, DATABASE_URL: 'mysql://db/gateway' })[0]).toMatch(/^DATABASE_URL /);
+    expect(problemsOf({ ...REQUIRED, LEDGER_LEASE_MS: '500' })[0]).toMatch(/^LEDGER_LEASE_MS /);
   });
 
   it('reports invalid values with their names', () => {
@@ -43,7 +61,7 @@ describe('configuration', () => {
   });
 
   it('derives the contract’s defaults from the tenant', () => {
-    const config = loadConfig({ ...REQUIRED, NODE_ENV: 'production' });
+    const config = loadConfig({ ...REQUIRED, NODE_ENV: 'production', DATABASE_URL: 'postgres://db/gateway' });
     expect(config.auth.audiences).toEqual(['api://gateway', '11111111-1111-1111-1111-111111111111']);
     expect(config.auth.issuers).toEqual(['https://login.microsoftonline.com/tenant/v2.0']);
     expect(config.auth.allowedTenants).toEqual(['tenant']);
@@ -139,7 +157,8 @@ describe('configuration', () => {
       ['authenticated', 'authenticated'],
     ] as const) {
       expect(
-        loadConfig({ ...REQUIRED, NODE_ENV: 'production', INTROSPECTION: value }).http.introspection,
+        loadConfig({ ...REQUIRED, NODE_ENV: 'production', DATABASE_URL: 'postgres://db/g', INTROSPECTION: value })
+          .http.introspection,
       ).toBe(mode);
     }
     expect(problemsOf({ ...REQUIRED, INTROSPECTION: 'yes' })[0]).toMatch(/^INTROSPECTION /);

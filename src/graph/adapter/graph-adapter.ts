@@ -7,6 +7,8 @@ export interface UpstreamReceipt {
   upstreamRequestId: string | undefined;
   /** The GUID the gateway sent as `client-request-id`. */
   clientRequestId: string;
+  /** Graph's HTTP status (an item's own inside a `$batch`), for the ledger's attempts. */
+  status?: number | undefined;
 }
 
 export interface OutboundRemovalTarget {
@@ -66,6 +68,15 @@ export interface ExportReceipt extends UpstreamReceipt {
   retryAfterSeconds: number | undefined;
 }
 
+/** Graph's `dataPolicyOperation`: how an export is going. */
+export interface DataPolicyOperation {
+  /** Graph's `status`: `notStarted`, `running`, `complete` or `failed` (kept as Graph spells it). */
+  status: string;
+  receipt: UpstreamReceipt;
+  /** Graph's `Retry-After` on the poll, in milliseconds, when it gave one. */
+  retryAfterMs: number | undefined;
+}
+
 /**
  * The upstream as the schema sees it: one method per Graph action, no HTTP. Implementations
  * throw `UpstreamError` with the contract's codes. Ids are already validated by the caller.
@@ -118,6 +129,15 @@ export interface GraphAdapter {
     target: ExportTarget,
     signal?: AbortSignal,
   ): Promise<ExportReceipt>;
+  /**
+   * Reads the operation at an export's `Location`. `undefined` when the location is not a
+   * `dataPolicyOperations/{id}` of this Graph: the gateway's token never goes anywhere else.
+   */
+  getDataPolicyOperation(
+    caller: Caller,
+    operationLocation: string,
+    signal?: AbortSignal,
+  ): Promise<DataPolicyOperation | undefined>;
 
   /*
    * Bulk twins of the removals: one outcome per id, in the order given (ids arrive distinct and

@@ -5,10 +5,13 @@ import { createHttpProfileReads } from './http-profile-reads.js';
 import { type HttpRemovalOptions, createHttpRemovals } from './http-removals.js';
 
 /** The Graph adapter over HTTPS. Ids arrive validated; they are still encoded as path segments. */
-export function createHttpGraphAdapter(client: GraphHttpClient, removals: HttpRemovalOptions): GraphAdapter {
+export function createHttpGraphAdapter(
+  client: GraphHttpClient,
+  removals: HttpRemovalOptions & { baseUrl: string },
+): GraphAdapter {
   return {
     ...createHttpProfileReads(client),
-    ...createHttpInboundActions(client),
+    ...createHttpInboundActions(client, removals.baseUrl),
     ...createHttpRemovals(client, removals),
   };
 }

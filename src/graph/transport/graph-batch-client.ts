@@ -184,7 +184,12 @@ export class GraphBatchClient {
       if (!answer) {
         run.results.set(entry.id, { ok: false, error: new UpstreamError('UPSTREAM_ERROR', ids) });
       } else if (answer.status >= 200 && answer.status < 300) {
-        run.results.set(entry.id, { ok: true, status: answer.status, body: answer.body, receipt: ids });
+        run.results.set(entry.id, {
+          ok: true,
+          status: answer.status,
+          body: answer.body,
+          receipt: { ...ids, status: answer.status },
+        });
       } else if (RETRYABLE_STATUSES.has(answer.status)) {
         const item = { entry, status: answer.status, retryAfterMs: answer.retryAfterMs(this.now()), ids };
         run.lastFailures.set(entry.id, item);

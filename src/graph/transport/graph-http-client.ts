@@ -279,7 +279,11 @@ export class GraphHttpClient {
 
 /** The ids that tie an answer to one exchange, as the schema reports them. */
 export function receiptOf(response: GraphResponse): UpstreamReceipt {
-  return { upstreamRequestId: response.upstreamRequestId, clientRequestId: response.clientRequestId };
+  return {
+    upstreamRequestId: response.upstreamRequestId,
+    clientRequestId: response.clientRequestId,
+    status: response.status,
+  };
 }
 
 /** The first value of a response header that undici may give as a list. */

@@ -10,6 +10,12 @@ export function upstreamErrorForStatus(
   ids: UpstreamIds,
   retryAfterMs: number | undefined,
 ): UpstreamError {
+  const error = errorForStatus(status, ids, retryAfterMs);
+  error.upstreamStatus = status;
+  return error;
+}
+
+function errorForStatus(status: number, ids: UpstreamIds, retryAfterMs: number | undefined): UpstreamError {
   switch (status) {
     case 404:
       return new UpstreamError('NOT_FOUND', ids);

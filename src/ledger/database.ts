@@ -1,0 +1,42 @@
+import pg from 'pg';
+import type { Logger } from '../observability/logger.js';
+
+/** The ledger's connection pool. */
+export type Database = pg.Pool;
+
+/** Connections per process: the worker's claim and the mutations' short statements share them. */
+const POOL_SIZE = 10;
+
+/**
+ * A pool on `url` (`postgres://…`). A connection that breaks while idle is logged and replaced,
+ * never thrown: the readiness probe reports an unreachable database.
+ */
+export function connectDatabase(url: string, logger: Logger): Database {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: POOL_SIZE,
+    application_name: 'shared-profile-gateway',
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+  });
+  pool.on('error', (error) => {
+    logger.warn({ err: error.message }, 'ledger database connection lost');
+  });
+  return pool;
+}
+
+/** Runs `work` in one transaction on one connection: committed when it resolves, rolled back otherwise. */
+export async function inTransaction<T>(db: Database, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await db.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}

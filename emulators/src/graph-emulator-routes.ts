@@ -54,9 +54,10 @@ function decodeSegment(segment: string): string {
 
 interface DataPolicyOperation {
   id: string;
-  status: 'running';
+  status: 'running' | 'complete';
   storageLocation: string;
   submittedDateTime: string;
+  completedDateTime?: string;
 }
 
 /** Server-side paging settings that tests may change while the emulator runs. */
@@ -65,11 +66,21 @@ export interface PagingSettings {
   maxPageSize: number | undefined;
 }
 
+/** How an export's operation runs: `running` until `completesAfterMs` after submission, then `complete`. */
+export interface ExportSettings {
+  completesAfterMs: number;
+  /** `Retry-After` on the export's 202 and on a poll of a running operation. */
+  retryAfterSeconds: number;
+}
+
+export const DEFAULT_EXPORT_SETTINGS: ExportSettings = { completesAfterMs: 3_000, retryAfterSeconds: 2 };
+
 /** Graph's routes for shared user profiles, over one directory's data. */
 export function createGraphRoutes(
   data: DemoData,
   baseUrl: string,
   paging: PagingSettings = { maxPageSize: undefined },
+  exports: ExportSettings = { ...DEFAULT_EXPORT_SETTINGS },
 ): (request: GraphRequest) => GraphResponse {
   const page = <T>(
     request: GraphRequest,
@@ -205,10 +216,18 @@ export function createGraphRoutes(
     ),
     route('GET', 'dataPolicyOperations/{operationId}', (request, { operationId }) => {
       const operation = operations.get(operationId.toLowerCase());
-      return (
-        refusal(request, read, operationId) ??
-        (operation ? entity('dataPolicyOperations', operation) : notFound(request, operationId))
-      );
+      const refused = refusal(request, read, operationId);
+      if (refused) return refused;
+      if (!operation) return notFound(request, operationId);
+      const submitted = Date.parse(operation.submittedDateTime);
+      if (operation.status === 'running' && Date.now() - submitted >= exports.completesAfterMs) {
+        operation.status = 'complete';
+        operation.completedDateTime = new Date().toISOString();
+      }
+      const answer = entity('dataPolicyOperations', operation);
+      return operation.status === 'running'
+        ? { ...answer, headers: { 'Retry-After': String(exports.retryAfterSeconds) } }
+        : answer;
     }),
   ];
 
@@ -227,7 +246,10 @@ export function createGraphRoutes(
     operations.set(operation.id, operation);
     return {
       status: 202,
-      headers: { Location: `${baseUrl}/dataPolicyOperations/${operation.id}`, 'Retry-After': '60' },
+      headers: {
+        Location: `${baseUrl}/dataPolicyOperations/${operation.id}`,
+        'Retry-After': String(exports.retryAfterSeconds),
+      },
     };
   }
 

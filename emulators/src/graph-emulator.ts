@@ -21,7 +21,12 @@ import {
   type RequestIds,
 } from './graph-emulator-protocol.js';
 import { GraphRecorder, type RecordedRequest } from './graph-emulator-recording.js';
-import { createGraphRoutes, type PagingSettings } from './graph-emulator-routes.js';
+import {
+  DEFAULT_EXPORT_SETTINGS,
+  type ExportSettings,
+  createGraphRoutes,
+  type PagingSettings,
+} from './graph-emulator-routes.js';
 import {
   hangUntilClosed,
   headerValue,
@@ -75,6 +80,8 @@ export interface GraphEmulator {
   setLatency(ms: number): void;
   /** Caps every page at `size` items whatever `$top` asks, as Graph may; `undefined` restores the default. */
   setMaxPageSize(size: number | undefined): void;
+  /** How exports' operations run (changeable while the emulator runs). */
+  readonly exportSettings: ExportSettings;
   /** The most calls that were in progress at once since start or the last reset. */
   readonly peakConcurrency: number;
   setFailureRate(rate: number, status?: number): void;
@@ -105,6 +112,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
   const data = options.data ?? createDemoData();
   let latencyMs = options.latencyMs ?? 0;
   const paging: PagingSettings = { maxPageSize: undefined };
+  const exportSettings: ExportSettings = { ...DEFAULT_EXPORT_SETTINGS };
   let inFlight = 0;
   let peakConcurrency = 0;
 
@@ -136,7 +144,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
     sendJson(response, reply.status, headers, reply.body);
   });
   const baseUrl = `${server.origin}${VERSION_PREFIX}`;
-  const routes = createGraphRoutes(data, baseUrl, paging);
+  const routes = createGraphRoutes(data, baseUrl, paging, exportSettings);
 
   async function answer(
     request: IncomingMessage,
@@ -269,6 +277,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
     setMaxPageSize(size) {
       paging.maxPageSize = size;
     },
+    exportSettings,
     setFailureRate: (rate, status) => faults.setFailureRate(rate, status),
     async close() {
       await server.close();

@@ -26,7 +26,10 @@ export function connectDatabase(url: string, logger: Logger): Database {
 }
 
 /** Runs `work` in one transaction on one connection: committed when it resolves, rolled back otherwise. */
-export async function inTransaction<T>(db: Database, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(
+  db: Database,
+  work: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
   const client = await db.connect();
   try {
     await client.query('BEGIN');

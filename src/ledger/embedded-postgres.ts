@@ -76,7 +76,10 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
     ],
     onLog: (message: string) => logger.debug({ postgres: message.trim().slice(0, 500) }, 'embedded postgres'),
     onError: (error: unknown) =>
-      logger.warn({ postgres: String(error instanceof Error ? error.message : error).slice(0, 500) }, 'embedded postgres'),
+      logger.warn(
+        { postgres: String(error instanceof Error ? error.message : error).slice(0, 500) },
+        'embedded postgres',
+      ),
   });
   if (fresh) {
     // initdb refuses a non-empty folder: a cluster whose creation was interrupted is started over.
@@ -151,7 +154,9 @@ function freePort(): Promise<number> {
     probe.once('error', reject);
     probe.listen(0, '127.0.0.1', () => {
       const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+      probe.close(() =>
+        typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }

@@ -74,7 +74,11 @@ export async function sendGroup(
 }
 
 async function single(
-  send: () => Promise<{ receipt: UpstreamReceipt; exportLocation?: string; retryAfterSeconds?: number | undefined }>,
+  send: () => Promise<{
+    receipt: UpstreamReceipt;
+    exportLocation?: string;
+    retryAfterSeconds?: number | undefined;
+  }>,
 ): Promise<SentRequest> {
   try {
     const { receipt, exportLocation, retryAfterSeconds } = await send();

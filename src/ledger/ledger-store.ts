@@ -109,8 +109,7 @@ export interface IdempotencyRecord {
 
 /** Per requested id: the request recorded for it, or why it was refused before recording. */
 export type IdempotentResult =
-  | { userId: string; requestId: string }
-  | { userId: string; refusal: { code: ErrorCode; message: string } };
+  { userId: string; requestId: string } | { userId: string; refusal: { code: ErrorCode; message: string } };
 
 export interface NewIdempotencyKey {
   caller: string;
@@ -189,7 +188,11 @@ export async function findIdempotencyKey(
   caller: string,
   key: string,
 ): Promise<IdempotencyRecord | undefined> {
-  const { rows } = await db.query<{ fingerprint: string; batch_id: string | null; results: IdempotentResult[] }>(
+  const { rows } = await db.query<{
+    fingerprint: string;
+    batch_id: string | null;
+    results: IdempotentResult[];
+  }>(
     `SELECT fingerprint, batch_id, results FROM idempotency_keys
      WHERE caller = $1 AND key = $2 AND expires_at > now()`,
     [caller, key],
@@ -480,13 +483,19 @@ export async function listRequests(
        ORDER BY requested_at DESC, id DESC LIMIT $9`,
       [...params, after?.requestedAt ?? null, after?.id ?? null, limit],
     ),
-    db.query<{ total: number }>(`SELECT count(*)::int AS total FROM personal_data_requests WHERE ${where}`, params),
+    db.query<{ total: number }>(
+      `SELECT count(*)::int AS total FROM personal_data_requests WHERE ${where}`,
+      params,
+    ),
   ]);
   return { requests: page.rows.map(toRequest), totalCount: count.rows[0]?.total ?? 0 };
 }
 
 /** Deletes settled requests older than the retention, and expired idempotency keys. */
-export async function purgeExpired(db: Queryable, retentionDays: number): Promise<{ requests: number; keys: number }> {
+export async function purgeExpired(
+  db: Queryable,
+  retentionDays: number,
+): Promise<{ requests: number; keys: number }> {
   const requests = await db.query(
     `DELETE FROM personal_data_requests
      WHERE status <> 'PENDING' AND completed_at < now() - $1 * interval '1 day'`,

@@ -75,7 +75,8 @@ export class LedgerWorker {
     const { ledger, logger } = this.options;
     const lease = { owner: ledger.owner, ms: this.options.leaseMs };
     const failed = await failAbandoned(ledger.db, this.options.retryForMs, ABANDONED);
-    if (failed > 0) logger.warn({ requests: failed }, 'ledger: requests that can no longer be sent are FAILED');
+    if (failed > 0)
+      logger.warn({ requests: failed }, 'ledger: requests that can no longer be sent are FAILED');
     for (;;) {
       const claimed = await claimDueRequests(ledger.db, lease, CLAIM_LIMIT);
       if (claimed.length === 0 || this.stopped) break;
@@ -88,7 +89,8 @@ export class LedgerWorker {
     if (Date.now() - this.lastPurge >= PURGE_EVERY_MS) {
       this.lastPurge = Date.now();
       const purged = await purgeExpired(ledger.db, this.options.retentionDays);
-      if (purged.requests > 0) logger.info({ requests: purged.requests }, 'ledger: settled requests past retention deleted');
+      if (purged.requests > 0)
+        logger.info({ requests: purged.requests }, 'ledger: settled requests past retention deleted');
     }
   }
 
@@ -96,9 +98,16 @@ export class LedgerWorker {
     const { graph, application, logger, ledger } = this.options;
     const answer = { id: poll.id, poll: poll.polls, owner: ledger.owner };
     try {
-      const operation = await graph.getDataPolicyOperation(application, poll.operationLocation, this.abort.signal);
+      const operation = await graph.getDataPolicyOperation(
+        application,
+        poll.operationLocation,
+        this.abort.signal,
+      );
       if (!operation) {
-        logger.warn({ request: poll.id }, "ledger: an export's Location is not an operation of the configured Graph; not polled");
+        logger.warn(
+          { request: poll.id },
+          "ledger: an export's Location is not an operation of the configured Graph; not polled",
+        );
         await recordPoll(ledger.db, { ...answer, ...noAnswer, status: 'UNKNOWN', nextPollAt: undefined });
         return;
       }
@@ -106,7 +115,9 @@ export class LedgerWorker {
       await recordPoll(ledger.db, {
         ...answer,
         status,
-        nextPollAt: isExportSettled(status) ? undefined : new Date(Date.now() + nextPollDelayMs(operation.retryAfterMs)),
+        nextPollAt: isExportSettled(status)
+          ? undefined
+          : new Date(Date.now() + nextPollDelayMs(operation.retryAfterMs)),
         httpStatus: operation.receipt.status,
         upstreamRequestId: operation.receipt.upstreamRequestId,
         clientRequestId: operation.receipt.clientRequestId,
@@ -157,4 +168,9 @@ export class LedgerWorker {
   }
 }
 
-const noAnswer = { httpStatus: undefined, upstreamRequestId: undefined, clientRequestId: undefined, errorCode: undefined };
+const noAnswer = {
+  httpStatus: undefined,
+  upstreamRequestId: undefined,
+  clientRequestId: undefined,
+  errorCode: undefined,
+};

@@ -103,7 +103,11 @@ export class Ledger {
   }
 
   /** Records, sends and settles one mutation's requests; with a known idempotency key, replays it. */
-  async submit(caller: Caller, submission: Submission, options: SubmissionOptions = {}): Promise<SubmissionResult> {
+  async submit(
+    caller: Caller,
+    submission: Submission,
+    options: SubmissionOptions = {},
+  ): Promise<SubmissionResult> {
     const requestedAt = this.now();
     const idByKey = new Map<string, string>();
     for (const entry of submission.entries) {
@@ -147,16 +151,14 @@ export class Ledger {
     );
     if (!recorded.recorded) return this.replay(caller, recorded.first, idempotency!.fingerprint, signal);
 
-    const claimed = requests.map(
-      (request): ClaimedRequest => ({
-        id: request.id,
-        operation: submission.operation,
-        userId: request.userId,
-        tenantId: submission.tenantId,
-        requestedAt,
-        attempts: 1,
-      }),
-    );
+    const claimed = requests.map((request): ClaimedRequest => ({
+      id: request.id,
+      operation: submission.operation,
+      userId: request.userId,
+      tenantId: submission.tenantId,
+      requestedAt,
+      attempts: 1,
+    }));
     const sent =
       claimed.length === 0
         ? []
@@ -300,7 +302,9 @@ export class Ledger {
       ids,
     );
     if (claimed.length > 0) await this.send(caller, claimed, { asBulk: first.batchId !== undefined, signal });
-    const requests = new Map((await findRequests(this.options.db, ids)).map((request) => [request.id, request]));
+    const requests = new Map(
+      (await findRequests(this.options.db, ids)).map((request) => [request.id, request]),
+    );
     return {
       batchId: first.batchId,
       replayed: true,
@@ -347,7 +351,12 @@ function callerKey(caller: Caller): string {
 
 /** The fingerprint of a mutation for `Idempotency-Key`: its field and its arguments, hashed. */
 export function mutationFingerprint(field: string, args: Record<string, unknown>): string {
-  const canonical = JSON.stringify([field, Object.keys(args).sort().map((name) => [name, args[name] ?? null])]);
+  const canonical = JSON.stringify([
+    field,
+    Object.keys(args)
+      .sort()
+      .map((name) => [name, args[name] ?? null]),
+  ]);
   return createHash('sha256').update(canonical).digest('hex');
 }
 

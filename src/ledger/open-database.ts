@@ -18,7 +18,10 @@ const CONNECT_FOR_MS = 30_000;
  * The ledger's database: `DATABASE_URL`, or (outside production, where the configuration requires
  * the URL) an embedded PostgreSQL in `DATA_DIR`; migrated before the gateway serves anything.
  */
-export async function openLedgerDatabase(config: GatewayConfig['ledger'], logger: Logger): Promise<LedgerDatabase> {
+export async function openLedgerDatabase(
+  config: GatewayConfig['ledger'],
+  logger: Logger,
+): Promise<LedgerDatabase> {
   const embedded = config.databaseUrl
     ? undefined
     : await startEmbeddedDatabase({ dataDir: config.dataDir, logger });

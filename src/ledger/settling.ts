@@ -54,7 +54,13 @@ export function settle(outcome: SendOutcome, rules: SettlingRules): Settlement {
 
 export function isPermanent(code: ErrorCode, httpStatus: number | undefined): boolean {
   if (PERMANENT_CODES.has(code)) return true;
-  return httpStatus !== undefined && httpStatus >= 400 && httpStatus < 500 && httpStatus !== 408 && httpStatus !== 429;
+  return (
+    httpStatus !== undefined &&
+    httpStatus >= 400 &&
+    httpStatus < 500 &&
+    httpStatus !== 408 &&
+    httpStatus !== 429
+  );
 }
 
 /** The wait before attempt `attempts + 1`: Graph's `Retry-After` when longer than the backoff. */

@@ -66,50 +66,49 @@ export function visibilityOf(caller: Caller): Visibility {
 function visibleTo(caller: Caller | null, request: PersonalDataRequest): boolean {
   if (!caller) return false;
   const visibility = visibilityOf(caller);
-  return visibility.all || request.requestedBy.userId === visibility.userId || request.userId === visibility.userId;
+  return (
+    visibility.all || request.requestedBy.userId === visibility.userId || request.userId === visibility.userId
+  );
 }
 
-export const PersonalDataRequestRef = builder.node(
-  builder.objectRef<PersonalDataRequest>(REQUEST_TYPENAME),
-  {
-    description:
-      'One removal or export of one user’s personal data, recorded before it was sent to Graph and completed at least once.',
-    id: { resolve: (request) => request.id },
-    loadOne: async (id, { caller, ledger }) => {
-      const request = await ledger.find(id);
-      return request && visibleTo(caller, request) ? request : null;
-    },
-    fields: (t) => ({
-      operation: t.field({ type: PersonalDataOperationEnum, resolve: (request) => request.operation }),
-      userId: t.exposeID('userId', { description: 'Whose data.' }),
-      tenantId: t.exposeID('tenantId', { nullable: true, description: 'A tenant-scoped outbound removal.' }),
-      batchId: t.exposeID('batchId', { nullable: true, description: 'Set when it came from a bulk mutation.' }),
-      requestedBy: t.expose('requestedBy', { type: RequestActorRef }),
-      requestedAt: t.expose('requestedAt', { type: 'DateTime' }),
-      dueAt: t.expose('dueAt', {
-        type: 'DateTime',
-        description: '`requestedAt` plus one calendar month (GDPR art. 12(3)).',
-      }),
-      status: t.field({ type: PersonalDataRequestStatusEnum, resolve: (request) => request.status }),
-      attempts: t.exposeInt('attempts', { description: 'Exchanges with Graph to send it so far.' }),
-      completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true }),
-      error: t.expose('error', {
-        type: OperationError,
-        nullable: true,
-        description: 'The last error; set when FAILED, and while PENDING after a failed attempt.',
-      }),
-      upstreamRequestId: t.exposeString('upstreamRequestId', {
-        nullable: true,
-        description: "Graph's `request-id` of the last exchange that sent it.",
-      }),
-      export: t.expose('export', {
-        type: PersonalDataExportRef,
-        nullable: true,
-        description: 'EXPORT_INBOUND only.',
-      }),
-    }),
+export const PersonalDataRequestRef = builder.node(builder.objectRef<PersonalDataRequest>(REQUEST_TYPENAME), {
+  description:
+    'One removal or export of one user’s personal data, recorded before it was sent to Graph and completed at least once.',
+  id: { resolve: (request) => request.id },
+  loadOne: async (id, { caller, ledger }) => {
+    const request = await ledger.find(id);
+    return request && visibleTo(caller, request) ? request : null;
   },
-);
+  fields: (t) => ({
+    operation: t.field({ type: PersonalDataOperationEnum, resolve: (request) => request.operation }),
+    userId: t.exposeID('userId', { description: 'Whose data.' }),
+    tenantId: t.exposeID('tenantId', { nullable: true, description: 'A tenant-scoped outbound removal.' }),
+    batchId: t.exposeID('batchId', { nullable: true, description: 'Set when it came from a bulk mutation.' }),
+    requestedBy: t.expose('requestedBy', { type: RequestActorRef }),
+    requestedAt: t.expose('requestedAt', { type: 'DateTime' }),
+    dueAt: t.expose('dueAt', {
+      type: 'DateTime',
+      description: '`requestedAt` plus one calendar month (GDPR art. 12(3)).',
+    }),
+    status: t.field({ type: PersonalDataRequestStatusEnum, resolve: (request) => request.status }),
+    attempts: t.exposeInt('attempts', { description: 'Exchanges with Graph to send it so far.' }),
+    completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true }),
+    error: t.expose('error', {
+      type: OperationError,
+      nullable: true,
+      description: 'The last error; set when FAILED, and while PENDING after a failed attempt.',
+    }),
+    upstreamRequestId: t.exposeString('upstreamRequestId', {
+      nullable: true,
+      description: "Graph's `request-id` of the last exchange that sent it.",
+    }),
+    export: t.expose('export', {
+      type: PersonalDataExportRef,
+      nullable: true,
+      description: 'EXPORT_INBOUND only.',
+    }),
+  }),
+});
 
 builder.queryField('personalDataRequest', (t) =>
   t.field({
@@ -165,7 +164,10 @@ builder.queryField('personalDataRequests', (t) =>
         required: false,
         description: `How many requests, 1 to ${MAX_PAGE_SIZE}; ${DEFAULT_PAGE_SIZE} when omitted.`,
       }),
-      after: t.arg.string({ required: false, description: 'An `endCursor` (or edge `cursor`) of this listing.' }),
+      after: t.arg.string({
+        required: false,
+        description: 'An `endCursor` (or edge `cursor`) of this listing.',
+      }),
       filter: t.arg({ type: PersonalDataRequestFilter, required: false }),
     },
     authScopes: { organizationalAccount: true },
@@ -209,7 +211,12 @@ builder.queryField('personalDataRequests', (t) =>
 );
 
 function openPosition(sealed: unknown): { requestedAt: Date; id: string } {
-  if (Array.isArray(sealed) && sealed.length === 2 && typeof sealed[0] === 'string' && typeof sealed[1] === 'string') {
+  if (
+    Array.isArray(sealed) &&
+    sealed.length === 2 &&
+    typeof sealed[0] === 'string' &&
+    typeof sealed[1] === 'string'
+  ) {
     const requestedAt = new Date(sealed[0]);
     if (!Number.isNaN(requestedAt.getTime())) return { requestedAt, id: sealed[1] };
   }

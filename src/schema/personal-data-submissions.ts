@@ -45,7 +45,12 @@ export async function submitOne(
   context: GatewayContext & { caller: Caller },
   field: string,
   args: Record<string, unknown>,
-  target: { operation: PersonalDataOperation; userId: string; tenantId?: string | undefined; storageLocation?: string },
+  target: {
+    operation: PersonalDataOperation;
+    userId: string;
+    tenantId?: string | undefined;
+    storageLocation?: string;
+  },
 ): Promise<AcceptedRequest> {
   const submission: Submission = {
     operation: target.operation,

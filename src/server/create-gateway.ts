@@ -72,6 +72,8 @@ export interface Gateway {
   yoga: YogaServerInstance<NodeServerContext, GatewayContext>;
   readiness: Readiness;
   metrics: GatewayMetrics;
+  /** Completes pending requests and polls exports; `runOnce()` lets tests drive it. */
+  ledgerWorker: LedgerWorker;
   /**
    * Starts listening on `config.host:config.port`, and on the metrics listener's address when
    * there is one; resolves with the public base URL.
@@ -257,6 +259,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     yoga,
     readiness,
     metrics,
+    ledgerWorker: worker,
     listen: async () => {
       metricsUrl = metricsListener && (await metricsListener.listen());
       return listen(server, config.port, config.host);

@@ -22,7 +22,7 @@ describe('exportInboundSharedUserProfilePersonalData', () => {
         `^${suite.harness.graph.baseUrl.replace(/[.]/g, '\\.')}/dataPolicyOperations/[0-9a-f-]{36}$`,
       ),
     );
-    expect(payload.retryAfterSeconds).toBe(60);
+    expect(payload.retryAfterSeconds).toBe(suite.harness.graph.exportSettings.retryAfterSeconds);
     expect(payload.upstreamRequestId).toMatch(GUID);
     expect(Date.now() - Date.parse(payload.requestedAt)).toBeLessThan(60_000);
     expect(suite.harness.graph.requests).toEqual([

@@ -44,7 +44,11 @@ export interface HarnessOptions {
   graph?: GraphAdapter;
   /** The ledger's database (`createTestDatabase()`), e.g. shared by two gateways; a fresh one by default. */
   databaseUrl?: string;
-  /** How often the ledger's worker looks for work (1 s by default). */
+  /**
+   * How often the ledger's worker looks for work. Hourly by default, so that no retry or poll of
+   * one test lands among another's recorded Graph calls: tests that need it call
+   * `gateway.ledgerWorker.runOnce()` or set this.
+   */
   ledgerWorkerIntervalMs?: number;
 }
 
@@ -95,7 +99,7 @@ export class GatewayHarness {
       config,
       logger,
       database,
-      ...(options.ledgerWorkerIntervalMs ? { ledgerWorkerIntervalMs: options.ledgerWorkerIntervalMs } : {}),
+      ledgerWorkerIntervalMs: options.ledgerWorkerIntervalMs ?? 3_600_000,
       ...(extras ? { graphiql: extras.graphiql } : {}),
       plugins: [...(extras?.plugins ?? []), ...(options.plugins ?? [])],
       ...(options.graph ? { graph: options.graph } : {}),

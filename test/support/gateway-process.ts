@@ -63,7 +63,9 @@ export class GatewayProcess {
     const directory = mkdtempSync(join(tmpdir(), 'gateway-ca-'));
     const caFile = join(directory, 'ca.pem');
     writeFileSync(caFile, services.tls.ca);
-    const database: Record<string, string> = env.DATABASE_URL ? {} : { DATABASE_URL: await createTestDatabase() };
+    const database: Record<string, string> = env.DATABASE_URL
+      ? {}
+      : { DATABASE_URL: await createTestDatabase() };
     return GatewayProcess.start(
       { NODE_ENV: 'production', NODE_EXTRA_CA_CERTS: caFile, ...services.env, ...database, ...env },
       () => rmSync(directory, { recursive: true, force: true }),

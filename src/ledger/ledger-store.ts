@@ -383,14 +383,14 @@ export async function claimExportPolls(db: Queryable, lease: Lease, limit: numbe
     `WITH due AS (
        SELECT id FROM personal_data_requests
        WHERE export_next_poll_at <= now()
-       ORDER BY export_next_poll_at LIMIT $3
+       ORDER BY export_next_poll_at LIMIT $2
        FOR UPDATE SKIP LOCKED
      )
      UPDATE personal_data_requests r
-     SET export_next_poll_at = now() + $2 * interval '1 millisecond', export_polls = r.export_polls + 1
+     SET export_next_poll_at = now() + $1 * interval '1 millisecond', export_polls = r.export_polls + 1
      FROM due WHERE r.id = due.id
      RETURNING r.id, r.export_location, r.export_polls`,
-    [lease.owner, lease.ms, limit],
+    [lease.ms, limit],
   );
   return rows.map((row) => ({ id: row.id, operationLocation: row.export_location, polls: row.export_polls }));
 }

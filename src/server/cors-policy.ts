@@ -26,7 +26,8 @@ export function originMatcher(entries: readonly string[]): OriginMatcher {
  * with no `Access-Control-Allow-*` headers, which browsers read as a plain CORS refusal.
  *
  * Allowed origins get their own origin back (never `*`), no credentials (bearer tokens travel in a
- * header, cookies are not used), and may read `Retry-After` and `WWW-Authenticate`.
+ * header, cookies are not used), may send `Idempotency-Key`, and may read `Retry-After` and
+ * `WWW-Authenticate`.
  */
 export function corsPolicy(entries: readonly string[]): (request: Request) => CORSOptions | false {
   const allowed = originMatcher(entries);
@@ -37,7 +38,7 @@ export function corsPolicy(entries: readonly string[]): (request: Request) => CO
       origin,
       credentials: false,
       methods: ['GET', 'POST'],
-      allowedHeaders: ['authorization', 'content-type', 'x-graphql-yoga-csrf'],
+      allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-graphql-yoga-csrf'],
       exposedHeaders: ['retry-after', 'www-authenticate'],
       maxAge: 600,
     };

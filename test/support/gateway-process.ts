@@ -88,13 +88,14 @@ export class GatewayProcess {
 
   /** Resolves with the exit code. */
   async exited(): Promise<number | null> {
-    if (this.child.exitCode !== null) return this.child.exitCode;
+    // A process killed by a signal has no exit code, only `signalCode`.
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return this.child.exitCode;
     const [code] = (await once(this.child, 'exit')) as [number | null];
     return code;
   }
 
   async stop(): Promise<number | null> {
-    if (this.child.exitCode === null) this.child.kill('SIGTERM');
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
     const code = await this.exited();
     this.cleanup();
     return code;

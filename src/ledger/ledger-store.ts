@@ -136,7 +136,11 @@ export async function recordRequests(
     `WITH key AS (
        INSERT INTO idempotency_keys (caller, key, fingerprint, batch_id, results, created_at, expires_at)
        SELECT $13, $14, $15, $4, $16::jsonb, $9, $17 WHERE $14::text IS NOT NULL
-       ON CONFLICT DO NOTHING
+       -- A key past its expiry (not purged yet) is forgotten: this mutation takes it over.
+       ON CONFLICT (caller, key) DO UPDATE SET fingerprint = EXCLUDED.fingerprint,
+         batch_id = EXCLUDED.batch_id, results = EXCLUDED.results, created_at = EXCLUDED.created_at,
+         expires_at = EXCLUDED.expires_at
+       WHERE idempotency_keys.expires_at <= now()
        RETURNING 1
      ),
      go AS (SELECT 1 WHERE $14::text IS NULL OR EXISTS (SELECT 1 FROM key)),

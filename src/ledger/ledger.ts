@@ -169,12 +169,12 @@ export class Ledger {
           });
     const byId = new Map(
       claimed.map((request, index) => {
-        const { exchange, settlement } = sent[index]!;
+        const { exchange, settlement, settledAt } = sent[index]!;
         const state = afterSettling(
           { ...request, batchId, requestedBy, requestedAt, dueAt },
           settlement,
           exchange,
-          this.now(),
+          settledAt,
         );
         return [request.id, { state, exchange }] as const;
       }),
@@ -206,7 +206,7 @@ export class Ledger {
     caller: Caller,
     claimed: readonly ClaimedRequest[],
     options: Pick<SendGroup, 'asBulk' | 'storageLocation'> & { signal?: AbortSignal | undefined },
-  ): Promise<Array<{ exchange: SentRequest; settlement: Settlement }>> {
+  ): Promise<Array<{ exchange: SentRequest; settlement: Settlement; settledAt: Date }>> {
     const groups = new Map<string, ClaimedRequest[]>();
     for (const request of claimed) {
       const key = `${request.operation}/${request.tenantId ?? ''}`;
@@ -265,8 +265,10 @@ export class Ledger {
         exportLocation: settlement.status === 'SUCCEEDED' ? exchange.exportLocation : undefined,
       };
     });
+    // One time for what the ledger records and what the mutation answers (`completedAt`).
+    const settledAt = this.now();
     try {
-      await settleRequests(this.options.db, this.owner, settled, this.now());
+      await settleRequests(this.options.db, this.owner, settled, settledAt);
     } catch (error) {
       // Graph has answered; the requests stay pending under a lease that expires, and are sent
       // again then: at least once.
@@ -275,7 +277,7 @@ export class Ledger {
         'ledger: could not record Graph answers; the requests will be sent again',
       );
     }
-    return claimed.map((request) => answers.get(request.id)!);
+    return claimed.map((request) => ({ ...answers.get(request.id)!, settledAt }));
   }
 
   /**

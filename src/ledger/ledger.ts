@@ -26,7 +26,7 @@ import type {
   RequestFilter,
   Visibility,
 } from './personal-data-request.js';
-import { type Settlement, dueDate, settle, storageWithoutQuery } from './settling.js';
+import { type Settlement, dueDate, nextPollDelayMs, settle, storageWithoutQuery } from './settling.js';
 
 export interface LedgerOptions {
   db: Database;
@@ -253,8 +253,11 @@ export class Ledger {
         });
       }),
     );
+    // One time for what the ledger records and what the mutation answers (`completedAt`).
+    const settledAt = this.now();
     const settled = claimed.map((request) => {
       const { exchange, settlement } = answers.get(request.id)!;
+      const accepted = settlement.status === 'SUCCEEDED' && exchange.exportLocation !== undefined;
       return {
         id: request.id,
         attempt: request.attempts,
@@ -262,11 +265,14 @@ export class Ledger {
         httpStatus: exchange.outcome.httpStatus,
         upstreamRequestId: exchange.outcome.upstreamRequestId,
         clientRequestId: exchange.clientRequestId,
-        exportLocation: settlement.status === 'SUCCEEDED' ? exchange.exportLocation : undefined,
+        exportLocation: accepted ? exchange.exportLocation : undefined,
+        // Graph's 202 says when its operation is worth a first look: no poll before then.
+        exportFirstPollAt:
+          accepted && exchange.retryAfterSeconds !== undefined
+            ? new Date(settledAt.getTime() + nextPollDelayMs(exchange.retryAfterSeconds * 1000))
+            : undefined,
       };
     });
-    // One time for what the ledger records and what the mutation answers (`completedAt`).
-    const settledAt = this.now();
     try {
       await settleRequests(this.options.db, this.owner, settled, settledAt);
     } catch (error) {

@@ -93,7 +93,11 @@ describe('a pending personal-data request', () => {
       error: null,
       completedAt: expect.any(String),
     });
-    const { rows } = await harness.database.query<{ attempt: number; http_status: number; error_code: string }>(
+    const { rows } = await harness.database.query<{
+      attempt: number;
+      http_status: number;
+      error_code: string;
+    }>(
       `SELECT attempt, http_status, error_code FROM personal_data_request_attempts
        WHERE request_id = $1 ORDER BY attempt`,
       [Buffer.from(requestId, 'base64').toString('utf8').split(':')[1]],
@@ -181,7 +185,10 @@ describe('a pending personal-data request', () => {
     expect(await pending()).toHaveLength(1);
 
     await harness.gateway.ledgerWorker.runOnce();
-    expect(harness.graph.requests.at(-1)).toMatchObject({ appid: harness.config.azure.clientId, scp: undefined });
+    expect(harness.graph.requests.at(-1)).toMatchObject({
+      appid: harness.config.azure.clientId,
+      scp: undefined,
+    });
     expect(await pending()).toHaveLength(0);
   });
 });

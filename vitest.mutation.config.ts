@@ -22,6 +22,7 @@ export const MUTATION_SPECS = [
   'test/unit/counts-graph-failures-against-the-circuit.spec.ts',
   'test/unit/keys-rate-limits-by-caller.spec.ts',
   'test/unit/estimates-graph-calls-before-execution.spec.ts',
+  'test/unit/settles-personal-data-requests.spec.ts',
 ];
 
 export default defineConfig({

@@ -1,5 +1,5 @@
 import type { Caller } from '../auth/caller.js';
-import type { GatewayError} from '../errors/gateway-errors.js';
+import type { GatewayError } from '../errors/gateway-errors.js';
 import { UpstreamError } from '../errors/gateway-errors.js';
 import type { GraphAdapter, UpstreamReceipt } from '../graph/adapter/graph-adapter.js';
 import type { PersonalDataOperation } from './personal-data-request.js';

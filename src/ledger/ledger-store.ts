@@ -136,7 +136,11 @@ export async function recordRequests(
     `WITH key AS (
        INSERT INTO idempotency_keys (caller, key, fingerprint, batch_id, results, created_at, expires_at)
        SELECT $13, $14, $15, $4, $16::jsonb, $9, $17 WHERE $14::text IS NOT NULL
-       ON CONFLICT DO NOTHING
+       -- A key past its expiry (not purged yet) is forgotten: this mutation takes it over.
+       ON CONFLICT (caller, key) DO UPDATE SET fingerprint = EXCLUDED.fingerprint,
+         batch_id = EXCLUDED.batch_id, results = EXCLUDED.results, created_at = EXCLUDED.created_at,
+         expires_at = EXCLUDED.expires_at
+       WHERE idempotency_keys.expires_at <= now()
        RETURNING 1
      ),
      go AS (SELECT 1 WHERE $14::text IS NULL OR EXISTS (SELECT 1 FROM key)),
@@ -212,6 +216,8 @@ export interface SettledAttempt {
   clientRequestId: string | undefined;
   /** For an export Graph accepted: its operation's location, polled from then on. */
   exportLocation?: string | undefined;
+  /** When to poll it first: after the `Retry-After` of Graph's 202; at once without one. */
+  exportFirstPollAt?: Date | undefined;
 }
 
 /**
@@ -230,9 +236,9 @@ export async function settleRequests(
   const { rows } = await db.query<{ id: string }>(
     `WITH answers AS (
        SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::int[],
-         $7::timestamptz[], $8::int[], $9::text[], $10::uuid[], $11::text[])
+         $7::timestamptz[], $8::int[], $9::text[], $10::uuid[], $11::text[], $14::timestamptz[])
        AS a (id, attempt, status, error_code, error_message, retry_after, next_attempt_at, http_status,
-         upstream_request_id, client_request_id, export_location)
+         upstream_request_id, client_request_id, export_location, export_first_poll_at)
      ),
      logged AS (
        UPDATE personal_data_request_attempts t SET answered_at = $13, http_status = a.http_status,
@@ -253,7 +259,8 @@ export async function settleRequests(
        export_location = COALESCE(a.export_location, r.export_location),
        export_status = CASE WHEN r.operation = 'EXPORT_INBOUND' AND a.status = 'SUCCEEDED'
          THEN 'NOT_STARTED' ELSE r.export_status END,
-       export_next_poll_at = CASE WHEN a.export_location IS NOT NULL THEN $13::timestamptz ELSE NULL END
+       export_next_poll_at = CASE WHEN a.export_location IS NOT NULL
+         THEN COALESCE(a.export_first_poll_at, $13::timestamptz) ELSE NULL END
      FROM answers a
      WHERE r.id = a.id AND r.leased_by = $12 AND r.status = 'PENDING'
      RETURNING r.id`,
@@ -273,6 +280,7 @@ export async function settleRequests(
       column((s) => s.exportLocation ?? null),
       owner,
       now,
+      column((s) => s.exportFirstPollAt ?? null),
     ],
   );
   return new Set(rows.map((row) => row.id));

@@ -26,7 +26,7 @@ import type {
   RequestFilter,
   Visibility,
 } from './personal-data-request.js';
-import { type Settlement, dueDate, settle, storageWithoutQuery } from './settling.js';
+import { type Settlement, dueDate, nextPollDelayMs, settle, storageWithoutQuery } from './settling.js';
 
 export interface LedgerOptions {
   db: Database;
@@ -169,12 +169,12 @@ export class Ledger {
           });
     const byId = new Map(
       claimed.map((request, index) => {
-        const { exchange, settlement } = sent[index]!;
+        const { exchange, settlement, settledAt } = sent[index]!;
         const state = afterSettling(
           { ...request, batchId, requestedBy, requestedAt, dueAt },
           settlement,
           exchange,
-          this.now(),
+          settledAt,
         );
         return [request.id, { state, exchange }] as const;
       }),
@@ -206,7 +206,7 @@ export class Ledger {
     caller: Caller,
     claimed: readonly ClaimedRequest[],
     options: Pick<SendGroup, 'asBulk' | 'storageLocation'> & { signal?: AbortSignal | undefined },
-  ): Promise<Array<{ exchange: SentRequest; settlement: Settlement }>> {
+  ): Promise<Array<{ exchange: SentRequest; settlement: Settlement; settledAt: Date }>> {
     const groups = new Map<string, ClaimedRequest[]>();
     for (const request of claimed) {
       const key = `${request.operation}/${request.tenantId ?? ''}`;
@@ -253,8 +253,11 @@ export class Ledger {
         });
       }),
     );
+    // One time for what the ledger records and what the mutation answers (`completedAt`).
+    const settledAt = this.now();
     const settled = claimed.map((request) => {
       const { exchange, settlement } = answers.get(request.id)!;
+      const accepted = settlement.status === 'SUCCEEDED' && exchange.exportLocation !== undefined;
       return {
         id: request.id,
         attempt: request.attempts,
@@ -262,11 +265,16 @@ export class Ledger {
         httpStatus: exchange.outcome.httpStatus,
         upstreamRequestId: exchange.outcome.upstreamRequestId,
         clientRequestId: exchange.clientRequestId,
-        exportLocation: settlement.status === 'SUCCEEDED' ? exchange.exportLocation : undefined,
+        exportLocation: accepted ? exchange.exportLocation : undefined,
+        // Graph's 202 says when its operation is worth a first look: no poll before then.
+        exportFirstPollAt:
+          accepted && exchange.retryAfterSeconds !== undefined
+            ? new Date(settledAt.getTime() + nextPollDelayMs(exchange.retryAfterSeconds * 1000))
+            : undefined,
       };
     });
     try {
-      await settleRequests(this.options.db, this.owner, settled, this.now());
+      await settleRequests(this.options.db, this.owner, settled, settledAt);
     } catch (error) {
       // Graph has answered; the requests stay pending under a lease that expires, and are sent
       // again then: at least once.
@@ -275,7 +283,7 @@ export class Ledger {
         'ledger: could not record Graph answers; the requests will be sent again',
       );
     }
-    return claimed.map((request) => answers.get(request.id)!);
+    return claimed.map((request) => ({ ...answers.get(request.id)!, settledAt }));
   }
 
   /**

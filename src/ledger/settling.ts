@@ -83,16 +83,17 @@ export function dueDate(requestedAt: Date): Date {
   return due;
 }
 
-const GRAPH_EXPORT_STATUSES: Readonly<Record<string, ExportStatus>> = {
-  notstarted: 'NOT_STARTED',
-  running: 'RUNNING',
-  complete: 'COMPLETE',
-  failed: 'FAILED',
-};
+// A Map, not an object literal: a status such as `constructor` must not find Object's prototype.
+const GRAPH_EXPORT_STATUSES: ReadonlyMap<string, ExportStatus> = new Map([
+  ['notstarted', 'NOT_STARTED'],
+  ['running', 'RUNNING'],
+  ['complete', 'COMPLETE'],
+  ['failed', 'FAILED'],
+]);
 
 /** Graph's `dataPolicyOperation.status` as the API's enum; anything else is UNKNOWN. */
 export function exportStatusOf(graphStatus: string): ExportStatus {
-  return GRAPH_EXPORT_STATUSES[graphStatus.toLowerCase()] ?? 'UNKNOWN';
+  return GRAPH_EXPORT_STATUSES.get(graphStatus.toLowerCase()) ?? 'UNKNOWN';
 }
 
 /** Polling goes on while Graph may still change its answer. */

@@ -63,7 +63,7 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Gatew
     },
     ledgerAttempts: new Counter({
       name: 'gateway_ledger_attempts_total',
-      help: "Exchanges with Graph for personal-data requests, by what they settled: succeeded, failed, or pending (to be retried).",
+      help: 'Exchanges with Graph for personal-data requests, by what they settled: succeeded, failed, or pending (to be retried).',
       labelNames: ['outcome'],
       registers: [registry],
     }),

@@ -17,8 +17,9 @@ export function decodeRequestId(globalId: string): { typename: string; id: strin
     globalId.length <= MAX_ID_LENGTH && /^[A-Za-z0-9+/]+={0,2}$/.test(globalId)
       ? Buffer.from(globalId, 'base64').toString('utf8')
       : '';
-  const [typename, id] = decoded.split(':');
-  if (typename !== REQUEST_TYPENAME || id === undefined || !UUID.test(id)) {
+  // Exactly two parts: `PersonalDataRequest:<uuid>:anything` is not another spelling of the same id.
+  const [typename, id, ...rest] = decoded.split(':');
+  if (typename !== REQUEST_TYPENAME || id === undefined || rest.length > 0 || !UUID.test(id)) {
     throw new BadUserInputError('`id` is not the id of a personal-data request.', 'id');
   }
   return { typename, id };

@@ -66,7 +66,8 @@ export class Readiness {
       this.pending.delete(probe.name);
     } catch {
       if (this.shuttingDown) return;
-      if (!this.pending.has(probe.name)) this.logger.warn({ dependency: probe.name }, 'dependency stopped answering');
+      if (!this.pending.has(probe.name))
+        this.logger.warn({ dependency: probe.name }, 'dependency stopped answering');
       else this.logger.warn({ dependency: probe.name }, 'dependency not answering yet; retrying');
       this.pending.add(probe.name);
     }

@@ -34,7 +34,11 @@ describe('configuration', () => {
   });
 
   it('reads the ledger’s variables, with the contract’s defaults', () => {
-    const config = loadConfig({ ...REQUIRED, NODE_ENV: 'production', DATABASE_URL: 'postgres://db.internal/gateway' });
+    const config = loadConfig({
+      ...REQUIRED,
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://db.internal/gateway',
+    });
     expect(config.ledger).toEqual({
       databaseUrl: 'postgres://db.internal/gateway',
       dataDir: './data',
@@ -157,8 +161,12 @@ describe('configuration', () => {
       ['authenticated', 'authenticated'],
     ] as const) {
       expect(
-        loadConfig({ ...REQUIRED, NODE_ENV: 'production', DATABASE_URL: 'postgres://db/g', INTROSPECTION: value })
-          .http.introspection,
+        loadConfig({
+          ...REQUIRED,
+          NODE_ENV: 'production',
+          DATABASE_URL: 'postgres://db/g',
+          INTROSPECTION: value,
+        }).http.introspection,
       ).toBe(mode);
     }
     expect(problemsOf({ ...REQUIRED, INTROSPECTION: 'yes' })[0]).toMatch(/^INTROSPECTION /);

@@ -6,7 +6,9 @@ import {
   nameBasedGuid,
   startEmbeddedServices,
 } from '@shared-profile-gateway/emulators';
+import { connectDatabase } from '../../src/ledger/database.js';
 import { createLogger } from '../../src/observability/logger.js';
+import { benchDatabaseUrl, stopBenchDatabase } from './bench-database.js';
 import { type Gateway, createGateway } from '../../src/server/create-gateway.js';
 
 /** A GraphQL answer, as far as the benchmarks read it. */
@@ -56,7 +58,9 @@ export async function startBenchGateway(options: BenchGatewayOptions): Promise<B
     upstreamCa: services.tls.ca,
   };
   const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
-  const gateway = createGateway({ config, logger: createLogger('error', discard) });
+  const logger = createLogger('error', discard);
+  const database = connectDatabase(await benchDatabaseUrl(), logger);
+  const gateway = createGateway({ config, logger, database });
   while (!gateway.readiness.isReady()) await new Promise((resolve) => setTimeout(resolve, 20));
 
   return {
@@ -76,7 +80,9 @@ export async function startBenchGateway(options: BenchGatewayOptions): Promise<B
     upstreamCalls: () => services.graph.requests.filter((call) => !call.viaBatch).length,
     async close() {
       await gateway.close();
+      await database.end();
       await services.close();
+      await stopBenchDatabase();
     },
   };
 }

@@ -10,6 +10,7 @@ import { type LoadResult, medianOf, runLoad } from './load.js';
 import { loadAverage, memoryMiB } from './proc-stats.js';
 import { alternate } from './run-throughput.js';
 import { assertAnswersRemoval, buildGatewayOnce, startGateway, startUpstream } from './targets.js';
+import { stopBenchDatabase } from '../support/bench-database.js';
 
 const { values } = parseArgs({
   options: {
@@ -71,4 +72,5 @@ try {
 } finally {
   for (const gateway of gateways) await gateway.process.stop();
   await upstream.process.stop();
+  await stopBenchDatabase();
 }

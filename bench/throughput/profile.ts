@@ -21,6 +21,7 @@ import {
   type GraphQLTarget,
   type Upstream,
 } from './targets.js';
+import { stopBenchDatabase } from '../support/bench-database.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -66,6 +67,7 @@ const result = await runLoad(server.target, { connections, durationSeconds });
 const memory = memoryMiB(server.process.pid);
 await server.process.stop();
 await upstream.process.stop();
+await stopBenchDatabase();
 
 // Node names each thread's profile CPU.<date>.<time>.<pid>.<thread>.<n>; the loader thread that
 // tsx starts in the bench's TypeScript children writes one too. Thread 0 is the server's.

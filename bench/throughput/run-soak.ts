@@ -5,6 +5,7 @@ import { describeMachine, loadAverage, memoryMiB } from './proc-stats.js';
 import { fixed, table, verdict } from './report.js';
 import { log } from './run-throughput.js';
 import { assertAnswersRemoval, buildGatewayOnce, startGateway, startUpstream } from './targets.js';
+import { stopBenchDatabase } from '../support/bench-database.js';
 
 export interface SoakResult {
   markdown: string;
@@ -95,5 +96,6 @@ RSS series (seconds: responses → MiB): ${series
     }
   } finally {
     await upstream.process.stop();
+    await stopBenchDatabase();
   }
 }

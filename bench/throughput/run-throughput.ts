@@ -17,6 +17,7 @@ import {
   startUpstream,
   startYogaFloor,
 } from './targets.js';
+import { stopBenchDatabase } from '../support/bench-database.js';
 
 /** What turns the protections of issue 5 off; the bench compares throughput with and without. */
 const PROTECTIONS_OFF = { RATE_LIMITING: 'false', DOCUMENT_LIMITS: 'false' };
@@ -121,6 +122,7 @@ export async function runThroughput(options: ThroughputOptions): Promise<Through
   } finally {
     await Promise.all(started.slice(1).map((child) => child.stop()));
     await upstream.process.stop();
+    await stopBenchDatabase();
   }
 }
 

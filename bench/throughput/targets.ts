@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
 import { nodeFlags } from '../../scripts/node-flags.js';
 import { freePort } from '../../test/support/free-port.js';
+import { benchDatabaseUrl } from '../support/bench-database.js';
 import { BenchProcess } from './child-processes.js';
 import { cpuLayout } from './cpu-layout.js';
 import type { LoadTarget } from './load.js';
@@ -116,6 +117,7 @@ export async function startGateway(
       LOG_LEVEL: 'warn',
       HOST: '127.0.0.1',
       PORT: String(port),
+      DATABASE_URL: await benchDatabaseUrl(),
       ...options.env,
     },
     nodeArgs: [...nodeFlags(), ...(options.nodeArgs ?? [])],

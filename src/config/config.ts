@@ -127,6 +127,7 @@ export const envSchema = z.object({
   LEDGER_RETRY_FOR_MS: positiveInt.default(86_400_000),
   LEDGER_RETENTION_DAYS: positiveInt.default(730),
   IDEMPOTENCY_TTL_HOURS: positiveInt.default(24),
+  LEDGER_RECORDING: bool.default(true),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
@@ -401,6 +402,11 @@ export const CONFIG_VARIABLES: Readonly<
     group: 'ledger',
     meaning: 'How long an `Idempotency-Key` is remembered for its caller.',
   },
+  LEDGER_RECORDING: {
+    group: 'ledger',
+    meaning:
+      '`false` sends removals and exports without recording them (benchmarks measure the ledger this way; a warning is logged at start). Nothing is then completed after a failure or a crash, and `Idempotency-Key` is ignored.',
+  },
   METRICS_PORT: {
     group: 'metrics',
     meaning:
@@ -555,6 +561,7 @@ function configFrom(e: z.infer<typeof envSchema>, mode: GatewayMode) {
       retryForMs: e.LEDGER_RETRY_FOR_MS,
       retentionDays: e.LEDGER_RETENTION_DAYS,
       idempotencyTtlHours: e.IDEMPOTENCY_TTL_HOURS,
+      recording: e.LEDGER_RECORDING,
     },
     logLevel: e.LOG_LEVEL,
     /** PEM of extra trust anchors for upstream TLS, besides Node's own (embedded mode only). */

@@ -319,6 +319,8 @@ export async function claimDueRequests(
        SELECT id FROM personal_data_requests
        WHERE status = 'PENDING' AND next_attempt_at <= now()
          AND (leased_until IS NULL OR leased_until <= now())
+         -- An export is sent once, by the mutation that holds its storage location (failAbandoned).
+         AND operation <> 'EXPORT_INBOUND'
          AND ($4::uuid[] IS NULL OR id = ANY ($4::uuid[]))
        ORDER BY next_attempt_at
        LIMIT $3

@@ -85,7 +85,20 @@ export class LedgerWorker {
       if (claimed.length < CLAIM_LIMIT) break;
     }
     const polls = await claimExportPolls(ledger.db, lease, POLL_LIMIT);
-    await Promise.all(polls.map((poll) => this.poll(poll)));
+    await Promise.all(
+      polls.map((poll) =>
+        // One poll that fails (the token endpoint, the database) leaves the others' answers recorded;
+        // its own is polled again when its claim expires.
+        this.poll(poll).catch((error: unknown) => {
+          if (!this.stopped) {
+            logger.warn(
+              { request: poll.id, err: error instanceof Error ? error.message : 'unknown' },
+              'ledger: export poll failed',
+            );
+          }
+        }),
+      ),
+    );
     if (Date.now() - this.lastPurge >= PURGE_EVERY_MS) {
       this.lastPurge = Date.now();
       const purged = await purgeExpired(ledger.db, this.options.retentionDays);

@@ -39,6 +39,8 @@ export interface LedgerOptions {
   retryForMs: number;
   /** IDEMPOTENCY_TTL_HOURS. */
   idempotencyTtlHours: number;
+  /** LEDGER_RECORDING: `false` sends without writing anything (what the benchmarks compare with). */
+  recording?: boolean;
   now?: () => Date;
   /** Names this process in leases and attempts; unique per start by default. */
   owner?: string;
@@ -127,28 +129,31 @@ export class Ledger {
     const requestedBy = actorOf(caller);
     const dueAt = dueDate(requestedAt);
     const requests = [...idByKey].map(([userId, id]) => ({ id, userId }));
-    const recorded = await recordRequests(
-      this.options.db,
-      {
-        operation: submission.operation,
-        // GUIDs compare regardless of case: the ledger keeps them in lower case.
-        requests: requests.map((request) => ({ ...request, userId: request.userId.toLowerCase() })),
-        tenantId: submission.tenantId?.toLowerCase(),
-        batchId,
-        requestedBy,
-        requestedAt,
-        dueAt,
-        exportStorage: submission.storageLocation && storageWithoutQuery(submission.storageLocation),
-      },
-      { owner: this.owner, ms: this.options.leaseMs },
-      idempotency && {
-        caller: callerKey(caller),
-        key: idempotency.key,
-        fingerprint: idempotency.fingerprint,
-        results,
-        expiresAt: new Date(requestedAt.getTime() + this.options.idempotencyTtlHours * 3_600_000),
-      },
-    );
+    const recording = this.options.recording !== false;
+    const recorded = !recording
+      ? { recorded: true as const }
+      : await recordRequests(
+          this.options.db,
+          {
+            operation: submission.operation,
+            // GUIDs compare regardless of case: the ledger keeps them in lower case.
+            requests: requests.map((request) => ({ ...request, userId: request.userId.toLowerCase() })),
+            tenantId: submission.tenantId?.toLowerCase(),
+            batchId,
+            requestedBy,
+            requestedAt,
+            dueAt,
+            exportStorage: submission.storageLocation && storageWithoutQuery(submission.storageLocation),
+          },
+          { owner: this.owner, ms: this.options.leaseMs },
+          idempotency && {
+            caller: callerKey(caller),
+            key: idempotency.key,
+            fingerprint: idempotency.fingerprint,
+            results,
+            expiresAt: new Date(requestedAt.getTime() + this.options.idempotencyTtlHours * 3_600_000),
+          },
+        );
     if (!recorded.recorded) return this.replay(caller, recorded.first, idempotency!.fingerprint, signal);
 
     const claimed = requests.map((request): ClaimedRequest => ({
@@ -166,6 +171,7 @@ export class Ledger {
             asBulk: submission.bulk,
             storageLocation: submission.storageLocation,
             signal,
+            recording,
           });
     const byId = new Map(
       claimed.map((request, index) => {
@@ -205,7 +211,11 @@ export class Ledger {
   async send(
     caller: Caller,
     claimed: readonly ClaimedRequest[],
-    options: Pick<SendGroup, 'asBulk' | 'storageLocation'> & { signal?: AbortSignal | undefined },
+    options: Pick<SendGroup, 'asBulk' | 'storageLocation'> & {
+      signal?: AbortSignal | undefined;
+      /** `false`: nothing was recorded, so nothing is settled in the database either. */
+      recording?: boolean;
+    },
   ): Promise<Array<{ exchange: SentRequest; settlement: Settlement; settledAt: Date }>> {
     const groups = new Map<string, ClaimedRequest[]>();
     for (const request of claimed) {
@@ -231,6 +241,7 @@ export class Ledger {
             options.signal,
           );
         } catch (error) {
+          if (options.recording === false) throw error;
           await releaseLeases(
             this.options.db,
             this.owner,
@@ -273,6 +284,9 @@ export class Ledger {
             : undefined,
       };
     });
+    if (options.recording === false) {
+      return claimed.map((request) => ({ ...answers.get(request.id)!, settledAt }));
+    }
     try {
       await settleRequests(this.options.db, this.owner, settled, settledAt);
     } catch (error) {

@@ -143,6 +143,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     leaseMs: config.ledger.leaseMs,
     retryForMs: config.ledger.retryForMs,
     idempotencyTtlHours: config.ledger.idempotencyTtlHours,
+    recording: config.ledger.recording,
     ...(options.now ? { now: options.now } : {}),
   });
   const worker = new LedgerWorker({

@@ -28,6 +28,7 @@ export function createHardening(config: GatewayConfig, logger: Logger, metrics: 
   const limiter = config.rateLimit.enabled ? createCallerRateLimiter(config.rateLimit, logger) : undefined;
   const off = [
     ...(config.rateLimit.enabled ? [] : ['RATE_LIMITING']),
+    ...(config.ledger.recording ? [] : ['LEDGER_RECORDING']),
     ...(config.documentLimits.enabled ? [] : ['DOCUMENT_LIMITS']),
   ];
   if (off.length > 0) logger.warn({ off }, 'protections turned off by configuration');

@@ -268,7 +268,7 @@ describe('Graph emulator', () => {
     expect((await graph(`${inbound}/${first?.userId}`, { as: 'reader' })).body).toMatchObject(first ?? {});
   });
 
-  it('accepts an export with 202, Location and Retry-After, and serves the operation', async () => {
+  it('accepts an export with 202, Location and Retry-After, and serves the operation: running, then complete', async () => {
     const [profile] = createDemoData().inbound;
     const exportPath = `${inbound}/${profile?.userId}/exportPersonalData`;
     const accepted = await graph(exportPath, {
@@ -277,13 +277,21 @@ describe('Graph emulator', () => {
       body: { storageLocation: 'https://store.example/x' },
     });
     expect(accepted.status).toBe(202);
-    expect(accepted.headers['retry-after']).toBe('60');
+    expect(accepted.headers['retry-after']).toBe(String(services.graph.exportSettings.retryAfterSeconds));
     const location = String(accepted.headers.location);
     expect(location).toMatch(new RegExp(`^${services.graph.baseUrl}/dataPolicyOperations/[0-9a-f-]{36}$`));
-    expect((await graph(location)).body).toMatchObject({
-      status: 'running',
-      storageLocation: 'https://store.example/x',
-    });
+    const running = await graph(location);
+    expect(running.body).toMatchObject({ status: 'running', storageLocation: 'https://store.example/x' });
+    expect(running.headers['retry-after']).toBe(String(services.graph.exportSettings.retryAfterSeconds));
+    const { completesAfterMs } = services.graph.exportSettings;
+    services.graph.exportSettings.completesAfterMs = 0;
+    try {
+      const complete = await graph(location);
+      expect(complete.body).toMatchObject({ status: 'complete', completedDateTime: expect.any(String) });
+      expect(complete.headers['retry-after']).toBeUndefined();
+    } finally {
+      services.graph.exportSettings.completesAfterMs = completesAfterMs;
+    }
 
     expect((await graph(exportPath, { method: 'POST', as: 'admin', body: {} })).status).toBe(400);
   });

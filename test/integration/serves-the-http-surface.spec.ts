@@ -205,7 +205,12 @@ describe('readiness, dependency by dependency and at shutdown', () => {
       readiness: 'skip',
     });
     try {
-      await harness.until(() => !harness.gateway.readiness.waitingFor().includes('token-endpoint'));
+      await harness.until(
+        () =>
+          !['token-endpoint', 'database'].some((name) =>
+            harness.gateway.readiness.waitingFor().includes(name),
+          ),
+      );
       const response = await harness.fetch('/readiness');
       expect(response.status).toBe(503);
       expect(await response.json()).toMatchObject({ status: 'not ready', waitingFor: ['jwks'] });

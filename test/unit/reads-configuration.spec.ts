@@ -46,6 +46,7 @@ describe('configuration', () => {
       retryForMs: 86_400_000,
       retentionDays: 730,
       idempotencyTtlHours: 24,
+      recording: true,
     });
     expect(loadConfig(REQUIRED).ledger.databaseUrl).toBeUndefined();
     expect(problemsOf({ ...REQUIRED, DATABASE_URL: 'mysql://db/gateway' })[0]).toMatch(/^DATABASE_URL /);

@@ -18,6 +18,8 @@ export const MUTATION_SPECS = [
   'test/unit/seals-cursors-to-their-connection.spec.ts',
   'test/unit/maps-graph-answers-to-contract-codes.spec.ts',
   'test/unit/gives-request-errors-the-contract-code.spec.ts',
+  'test/unit/writes-error-answers-in-one-shape.spec.ts',
+  'test/unit/masks-errors-except-departures.spec.ts',
   'test/unit/reads-retry-after-headers.spec.ts',
   'test/unit/counts-graph-failures-against-the-circuit.spec.ts',
   'test/unit/keys-rate-limits-by-caller.spec.ts',

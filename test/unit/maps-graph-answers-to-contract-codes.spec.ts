@@ -9,12 +9,8 @@ import {
   UnauthenticatedError,
   UpstreamError,
 } from '../../src/errors/gateway-errors.js';
-import { toRetryAfterSeconds } from '../../src/graph/transport/retry-after.js';
-import {
-  UNHEALTHY_STATUSES,
-  isUnhealthyExchange,
-  upstreamErrorForStatus,
-} from '../../src/graph/transport/upstream-status.js';
+import { toRetryAfterSeconds, upstreamErrorForStatus } from '../../src/errors/graph-answer-codes.js';
+import { UNHEALTHY_STATUSES, isUnhealthyExchange } from '../../src/graph/transport/upstream-status.js';
 
 const IDS = { upstreamRequestId: 'graph-request-id', clientRequestId: 'client-request-id' };
 

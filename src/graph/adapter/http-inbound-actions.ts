@@ -2,7 +2,8 @@ import { UpstreamError } from '../../errors/gateway-errors.js';
 import type { ExportReceipt, ExportTarget, GraphAdapter, UpstreamReceipt } from './graph-adapter.js';
 import { type GraphHttpClient, headerValue, receiptOf } from '../transport/graph-http-client.js';
 import { inboundProfilePath, inboundRemovalPath } from './graph-paths.js';
-import { parseRetryAfter, toRetryAfterSeconds } from '../transport/retry-after.js';
+import { toRetryAfterSeconds } from '../../errors/graph-answer-codes.js';
+import { parseRetryAfter } from '../transport/retry-after.js';
 
 type InboundActions = Pick<
   GraphAdapter,

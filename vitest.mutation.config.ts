@@ -12,11 +12,13 @@ const graphqlAsNodeResolvesIt = createRequire(import.meta.url).resolve('graphql'
 export const MUTATION_SPECS = [
   'test/unit/tells-callers-apart-by-their-token.spec.ts',
   'test/unit/grants-removals-by-the-permission-table.spec.ts',
+  'test/unit/applies-one-permission-table.spec.ts',
   'test/unit/caches-verified-tokens-until-they-expire.spec.ts',
   'test/unit/fetches-signing-keys-at-most-once-per-cooldown.spec.ts',
   'test/unit/accepts-only-guids-as-ids.spec.ts',
   'test/unit/seals-cursors-to-their-connection.spec.ts',
   'test/unit/maps-graph-answers-to-contract-codes.spec.ts',
+  'test/unit/names-the-code-of-each-upstream-failure.spec.ts',
   'test/unit/gives-request-errors-the-contract-code.spec.ts',
   'test/unit/writes-error-answers-in-one-shape.spec.ts',
   'test/unit/masks-errors-except-departures.spec.ts',

@@ -34,7 +34,7 @@ export interface ParserRefusal {
 }
 
 /** By the error code Node gives the `clientError` event; any other code: the request is not HTTP. */
-const PARSER_REFUSALS: ReadonlyMap<string, ParserRefusal> = new Map([
+const PARSER_REFUSALS: ReadonlyMap<string | undefined, ParserRefusal> = new Map([
   [
     'HPE_HEADER_OVERFLOW',
     { status: 431, reason: 'Request Header Fields Too Large', message: 'The request headers are too large.' },
@@ -57,5 +57,5 @@ const NOT_HTTP: ParserRefusal = {
 
 /** The answer to a request Node's HTTP parser refused with `code`. */
 export function parserRefusal(code: string | undefined): ParserRefusal {
-  return PARSER_REFUSALS.get(code ?? '') ?? NOT_HTTP;
+  return PARSER_REFUSALS.get(code) ?? NOT_HTTP;
 }

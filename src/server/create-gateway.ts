@@ -26,13 +26,12 @@ import { createContextFactory } from './context.js';
 import { createHardening } from './hardening.js';
 import { graphiqlAssets, renderGraphiQLPage } from './graphiql-assets.js';
 import { listen } from './listen.js';
-import { maskErrorsExceptDepartures } from './mask-errors.js';
 import { createMetricsListener } from './metrics-listener.js';
 import { Readiness } from './readiness.js';
 import type { NodeServerContext } from './server-context.js';
 import { loadTrustedDocuments } from './trusted-documents.js';
 import { useBodyLimit } from './plugins/use-body-limit.js';
-import { useContractErrorCodes } from './plugins/use-contract-error-codes.js';
+import { ERROR_MASKING, useErrorAnswers } from './plugins/use-error-answers.js';
 import { useGraphiQLAssets } from './plugins/use-graphiql-assets.js';
 import { usePostOnlyMutations } from './plugins/use-post-only-mutations.js';
 import { useMetrics } from './plugins/use-metrics.js';
@@ -199,7 +198,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         : { title: 'Shared profile gateway' }
       : false,
     renderGraphiQL: async (options) => renderGraphiQLPage(options, (await graphiqlAssets()).version),
-    maskedErrors: { isDev: false, maskError: maskErrorsExceptDepartures },
+    maskedErrors: ERROR_MASKING,
     // Validation results are cached by useValidationCache, last of the plugins below.
     parserAndValidationCache: { validationCache: false },
     cors: hardening.cors,
@@ -211,7 +210,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       useSecurityHeaders(),
       useMetrics(metrics, !config.metricsListener),
       useReadiness(readiness, '/readiness', () => ({ upstream: { graph: graphClient.circuit.report() } })),
-      useContractErrorCodes(),
+      useErrorAnswers(),
       useBodyLimit(config.http.maxBodyBytes),
       ...(config.http.graphiql ? [useGraphiQLAssets()] : []),
       usePostOnlyMutations(),

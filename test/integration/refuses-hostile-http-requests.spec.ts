@@ -137,6 +137,13 @@ describe('hostile HTTP requests (defaults, over a socket)', () => {
     expect(answer.toLowerCase()).toContain('\r\ncache-control: no-store\r\n');
     expect(answer).toContain("\r\ncontent-security-policy: default-src 'none'; frame-ancestors 'none'\r\n");
     expect(answer.toLowerCase()).toContain('\r\nconnection: close\r\n');
+    // The body every error answer of the gateway has, however early the request was refused.
+    const [head = '', body = ''] = answer.split('\r\n\r\n');
+    expect(head.toLowerCase()).toContain(`\r\ncontent-length: ${Buffer.byteLength(body)}\r\n`);
+    expect(head.toLowerCase()).toContain('\r\ncontent-type: application/json\r\n');
+    const { errors } = JSON.parse(body) as { errors: Array<{ message: string; extensions: unknown }> };
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.extensions).toEqual({ code: 'BAD_USER_INPUT' });
     expectNothingUpstream();
   });
 });

@@ -108,6 +108,18 @@ describe('the permission table, as single fields and bulk ids both use it', () =
     expect(Object.keys(PROFILE_RULES)).toHaveLength(4);
   });
 
+  it('grants nothing without a verified caller', () => {
+    const scopes = profileScopes(null);
+    expect(scopes).toMatchObject({
+      authenticated: false,
+      organizationalAccount: false,
+      removeAnyProfile: false,
+      readAnyProfile: false,
+    });
+    expect(scopes.removeOwnProfile(OTHER)).toBe(false);
+    expect(profileScopes(CALLERS.globalReader).authenticated).toBe(true);
+  });
+
   it('refuses personal accounts, whatever they hold, and says why', () => {
     const scopes = profileScopes(CALLERS.personalAdmin);
     expect(scopes).toMatchObject({ authenticated: true, organizationalAccount: false });

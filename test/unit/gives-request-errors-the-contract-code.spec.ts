@@ -1,7 +1,7 @@
 import { GraphQLError, Source, parse } from 'graphql';
 import { type Plugin, createSchema, createYoga } from 'graphql-yoga';
 import { describe, expect, it } from 'vitest';
-import { useContractErrorCodes } from '../../src/server/plugins/use-contract-error-codes.js';
+import { useErrorAnswers } from '../../src/server/plugins/use-error-answers.js';
 
 type ResultHook = NonNullable<Plugin['onResultProcess']>;
 type ResultPayload = Parameters<ResultHook>[0];
@@ -9,7 +9,7 @@ type ResultPayload = Parameters<ResultHook>[0];
 /** Runs the plugin's hook on `result` and returns what it set (the same object when it set nothing). */
 function recoded(result: unknown): unknown {
   let current = result;
-  const hook = useContractErrorCodes().onResultProcess!;
+  const hook = useErrorAnswers().onResultProcess!;
   const payload = {
     result,
     setResult: (next: unknown) => {
@@ -131,7 +131,7 @@ describe('request errors get the contract’s code', () => {
     const yoga = createYoga({
       schema: createSchema({ typeDefs: 'type Query { a: Int }', resolvers: {} }),
       logging: false,
-      plugins: [useContractErrorCodes()],
+      plugins: [useErrorAnswers()],
     });
     const response = await yoga.fetch('http://gateway.test/graphql', {
       method: 'POST',

@@ -6,15 +6,12 @@ import {
   GatewayError,
   PersonalAccountError,
   RateLimitedError,
+  RequestError,
   UnauthenticatedError,
   UpstreamError,
 } from '../../src/errors/gateway-errors.js';
-import { toRetryAfterSeconds } from '../../src/graph/transport/retry-after.js';
-import {
-  UNHEALTHY_STATUSES,
-  isUnhealthyExchange,
-  upstreamErrorForStatus,
-} from '../../src/graph/transport/upstream-status.js';
+import { toRetryAfterSeconds, upstreamErrorForStatus } from '../../src/errors/graph-answer-codes.js';
+import { UNHEALTHY_STATUSES, isUnhealthyExchange } from '../../src/graph/transport/upstream-status.js';
 
 const IDS = { upstreamRequestId: 'graph-request-id', clientRequestId: 'client-request-id' };
 
@@ -158,6 +155,15 @@ describe('the gateway’s own errors', () => {
     expect(error).toBeInstanceOf(ForbiddenError);
     expect(error.message).toBe('Personal Microsoft accounts are not supported.');
     expect(error.extensions).toEqual({ code: 'FORBIDDEN' });
+  });
+
+  it('a request refused before it runs is BAD_USER_INPUT with 400', () => {
+    const error = new RequestError('"operationName" must be a string.');
+    expect(error.message).toBe('"operationName" must be a string.');
+    expect(error.extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      http: { status: 400, headers: undefined },
+    });
   });
 
   it('BAD_USER_INPUT names the argument when there is one', () => {

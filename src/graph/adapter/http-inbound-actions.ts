@@ -3,7 +3,8 @@ import type { ExportReceipt, ExportTarget, GraphAdapter, UpstreamReceipt } from 
 import { type GraphHttpClient, headerValue, receiptOf } from '../transport/graph-http-client.js';
 import { pagePathBelow } from './graph-links.js';
 import { inboundProfilePath, inboundRemovalPath } from './graph-paths.js';
-import { parseRetryAfter, toRetryAfterSeconds } from '../transport/retry-after.js';
+import { toRetryAfterSeconds } from '../../errors/graph-answer-codes.js';
+import { parseRetryAfter } from '../transport/retry-after.js';
 
 type InboundActions = Pick<
   GraphAdapter,

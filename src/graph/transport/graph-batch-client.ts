@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Caller } from '../../auth/caller.js';
 import { UnauthenticatedError, UpstreamError, type UpstreamIds } from '../../errors/gateway-errors.js';
+import { upstreamErrorForStatus } from '../../errors/graph-answer-codes.js';
 import type { Logger } from '../../observability/logger.js';
 import type { GatewayMetrics } from '../../observability/metrics.js';
 import {
@@ -16,7 +17,6 @@ import { forEachConcurrently } from './concurrency.js';
 import type { UpstreamReceipt } from '../adapter/graph-adapter.js';
 import { type GraphHttpClient, receiptOf } from './graph-http-client.js';
 import { type AttemptOutcome, RETRYABLE_STATUSES, createGraphRetryPolicy } from './retry-policy.js';
-import { upstreamErrorForStatus } from './upstream-status.js';
 
 export type { BatchItemRequest } from './batch-protocol.js';
 

@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import type { Caller } from '../../auth/caller.js';
 import { UnauthenticatedError, UpstreamError } from '../../errors/gateway-errors.js';
+import { toRetryAfterSeconds, upstreamErrorForStatus } from '../../errors/graph-answer-codes.js';
 import {
   AnswerTooLargeError,
   CircuitOpenError,
@@ -14,10 +15,10 @@ import type { Logger } from '../../observability/logger.js';
 import type { GatewayMetrics } from '../../observability/metrics.js';
 import { pagePathBelow } from '../adapter/graph-links.js';
 import type { GraphTokenProvider } from '../tokens/graph-token-provider.js';
-import { parseRetryAfter, toRetryAfterSeconds } from './retry-after.js';
+import { parseRetryAfter } from './retry-after.js';
 import { type AttemptOutcome, RETRYABLE_STATUSES, createGraphRetryPolicy } from './retry-policy.js';
 import { UpstreamCircuit } from './upstream-circuit.js';
-import { isUnhealthyExchange, upstreamErrorForStatus } from './upstream-status.js';
+import { isUnhealthyExchange } from './upstream-status.js';
 
 export interface GraphRequest {
   /** Names the call in metrics and logs, e.g. `removeOutboundPersonalData`. */

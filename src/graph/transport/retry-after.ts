@@ -31,8 +31,3 @@ function httpDate(text: string): number | undefined {
   else if (ASCTIME_DATE.test(text)) date = Date.parse(`${text} GMT`);
   return Number.isNaN(date) ? undefined : date;
 }
-
-/** The contract reports waits in whole seconds; never round a wait down to zero. */
-export function toRetryAfterSeconds(milliseconds: number): number {
-  return Math.max(1, Math.ceil(milliseconds / 1000));
-}

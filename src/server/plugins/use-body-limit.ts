@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import { requestErrorResponse } from '../request-error-response.js';
+import { requestErrorResponse } from '../../errors/error-answers.js';
 
 /**
  * Refuses request bodies over `maxBytes` with 413: at once when `Content-Length` says so, and while

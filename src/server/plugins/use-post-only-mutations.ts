@@ -1,6 +1,6 @@
 import { OperationTypeNode, getOperationAST, parse } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { requestErrorResponse } from '../request-error-response.js';
+import { requestErrorResponse } from '../../errors/error-answers.js';
 
 /**
  * A mutation sent over GET answers 405 whatever else is wrong with the request: the CSRF check

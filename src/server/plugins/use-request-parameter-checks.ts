@@ -1,6 +1,6 @@
 import type { Plugin } from 'graphql-yoga';
 import { RequestError } from '../../errors/gateway-errors.js';
-import { requestErrorResponse } from '../request-error-response.js';
+import { requestErrorResponse } from '../../errors/error-answers.js';
 
 /**
  * GraphQL-over-HTTP request errors that yoga lets through, answered as request errors (a 4xx with

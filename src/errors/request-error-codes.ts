@@ -1,11 +1,14 @@
 import { GraphQLError } from 'graphql';
-import { type Plugin, isAsyncIterable } from 'graphql-yoga';
+import type { ErrorCode } from './gateway-errors.js';
+
+/** The contract's one code for a request that is wrong as written. */
+const REQUEST_ERROR_CODE: ErrorCode = 'BAD_USER_INPUT';
 
 /**
  * Codes yoga gives to requests that do not parse, validate or coerce, or that name no operation of
  * their document (`OPERATION_RESOLUTION_FAILURE`).
  */
-const REQUEST_ERROR_CODES = new Set([
+const YOGA_REQUEST_ERROR_CODES = new Set([
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',
@@ -18,18 +21,13 @@ const REQUEST_ERROR_CODES = new Set([
  * a missing CSRF header (403). Each keeps its HTTP status and gets that code, and repeats nothing
  * of the request. Field errors (with a `path`) and errors that already carry one of the contract's
  * codes (401, 405, 429) are left as they are.
+ *
+ * Returns the errors with those recoded, or `undefined` when none is a request error (the answer
+ * is then left as it is, with nothing copied).
  */
-export function useContractErrorCodes(): Plugin {
-  return {
-    onResultProcess({ result, setResult }) {
-      if (Array.isArray(result) || isAsyncIterable(result) || !result.errors?.length) return;
-      if (!result.errors.some(isRequestError)) return;
-      setResult({
-        ...result,
-        errors: result.errors.map((error) => (isRequestError(error) ? recode(error) : error)),
-      });
-    },
-  };
+export function recodeRequestErrors(errors: readonly GraphQLError[]): GraphQLError[] | undefined {
+  if (!errors.some(isRequestError)) return undefined;
+  return errors.map((error) => (isRequestError(error) ? recode(error) : error));
 }
 
 function isRequestError(error: GraphQLError): boolean {
@@ -41,7 +39,7 @@ function isRequestError(error: GraphQLError): boolean {
   };
   // The gateway's own failures are not the request's fault, whatever code they lack.
   if (unexpected === true || (http?.status ?? 0) >= 500) return false;
-  return code === undefined || REQUEST_ERROR_CODES.has(String(code));
+  return code === undefined || YOGA_REQUEST_ERROR_CODES.has(String(code));
 }
 
 /**
@@ -60,7 +58,7 @@ function recode(error: GraphQLError): GraphQLError {
     source: error.source,
     positions: error.positions,
     originalError: error.originalError,
-    extensions: { ...extensions, code: 'BAD_USER_INPUT' },
+    extensions: { ...extensions, code: REQUEST_ERROR_CODE },
   });
 }
 

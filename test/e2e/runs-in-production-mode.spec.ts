@@ -150,6 +150,12 @@ describe('the production entry point against emulated HTTPS services', () => {
 });
 
 describe('the production entry point without configuration', () => {
+  let services: EmbeddedServices;
+  beforeAll(async () => {
+    services = await startEmbeddedServices();
+  });
+  afterAll(() => services?.close());
+
   it('exits 1 and names every missing variable', async () => {
     const gateway = await GatewayProcess.start({ NODE_ENV: 'production' });
     expect(await gateway.exited()).toBe(1);
@@ -160,8 +166,29 @@ describe('the production entry point without configuration', () => {
       'AZURE_TENANT_ID',
       'AZURE_CLIENT_ID',
       'AZURE_CLIENT_SECRET',
+      'DATABASE_URL',
     ]) {
-      expect(output).toContain(name);
+      expect(output).toContain(`${name} is required`);
     }
   });
+
+  it('exits 1 naming DATABASE_URL when everything else is configured, and starts no embedded PostgreSQL', async () => {
+    const gateway = await GatewayProcess.start({ NODE_ENV: 'production', ...services.env });
+    expect(await gateway.exited()).toBe(1);
+    const output = gateway.output.join('');
+    expect(output).toContain('Invalid configuration:\n  - DATABASE_URL is required\n');
+    expect(output).not.toMatch(/embedded PostgreSQL/i);
+  });
+
+  it('exits 1 naming DATABASE_URL when the database cannot be used', async () => {
+    const gateway = await GatewayProcess.startInProduction(services, {
+      DATABASE_URL: 'postgres://gateway:secret-password@127.0.0.1:9/gateway',
+    });
+    expect(await gateway.exited()).toBe(1);
+    const output = gateway.output.join('');
+    expect(output).toContain(
+      "The gateway could not start: the ledger's database (DATABASE_URL) is not usable",
+    );
+    expect(output).not.toContain('secret-password');
+  }, 60_000);
 });

@@ -273,6 +273,10 @@ describe('global ids of personal-data requests', () => {
     ['base64 of junk', encode('\u0000\u0001\u0002')],
     ['an over-long id', encode(`PersonalDataRequest:${UUID}`) + 'A'.repeat(100)],
     ['a very long id', 'A'.repeat(100_000)],
+    ['the id with stray characters before it', `!${encode(`PersonalDataRequest:${UUID}`)}`],
+    ['the id with stray characters after it', `${encode(`PersonalDataRequest:${UUID}`)}!`],
+    ['the id without its padding', encode(`PersonalDataRequest:${UUID}`).replace(/=+$/, '')],
+    ['an upper-case UUID', encode(`PersonalDataRequest:${UUID.toUpperCase()}`)],
   ])('refuses %s with BAD_USER_INPUT naming `id`', (_what, globalId) => {
     expect(refusal(globalId)).toMatchObject({
       message: '`id` is not the id of a personal-data request.',

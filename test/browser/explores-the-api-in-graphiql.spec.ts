@@ -65,6 +65,21 @@ describeInChromium('GraphiQL in the embedded mode', { allowedOrigins: () => [gat
     await saveReadmePicture(page, 'graphiql.png');
   });
 
+  it('lists the removal just run among the user’s personal-data requests, from the ledger', async () => {
+    const { page } = session();
+    await openGraphiQL(page);
+    // The response editor wraps long lines: compare without white space.
+    const removal = (await run(page)).replace(/\s+/g, '');
+    const requestId = /"request":\{"id":"([^"]+)"/.exec(removal)?.[1];
+    expect(removal).toContain('"status":"SUCCEEDED"');
+    expect(requestId).toBeDefined();
+    await openTab(page, 'WhoAmI');
+    const listing = (await run(page, 'MyPersonalDataRequests')).replace(/\s+/g, '');
+    expect(listing).toContain('"personalDataRequests"');
+    expect(listing).toContain(`"id":"${requestId}","operation":"REMOVE_OUTBOUND"`);
+    expect(listing).not.toContain('"errors"');
+  });
+
   it('opens on the examples again after a reload, whatever GraphiQL had saved', async () => {
     const { page } = session();
     await openGraphiQL(page);

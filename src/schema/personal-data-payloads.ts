@@ -9,17 +9,6 @@ export const RemovePersonalDataPayload = builder
     fields: (t) => ({
       userId: t.exposeID('userId'),
       tenantId: t.id({ nullable: true, resolve: ({ request }) => request.tenantId }),
-      requestedAt: t.field({ type: 'DateTime', resolve: ({ request }) => request.requestedAt }),
-      upstreamRequestId: t.string({
-        nullable: true,
-        description: "Graph's `request-id` for the accepted request.",
-        resolve: ({ request }) => request.upstreamRequestId,
-      }),
-      request: t.field({
-        type: PersonalDataRequestRef,
-        description: 'The request as the ledger recorded it.',
-        resolve: ({ request }) => request,
-      }),
     }),
   });
 
@@ -38,16 +27,22 @@ export const ExportPersonalDataPayload = builder
         nullable: true,
         description: "Graph's `Retry-After`: seconds before the operation is worth a first look.",
       }),
-      requestedAt: t.field({ type: 'DateTime', resolve: ({ request }) => request.requestedAt }),
-      upstreamRequestId: t.string({
-        nullable: true,
-        description: "Graph's `request-id` for the accepted request.",
-        resolve: ({ request }) => request.upstreamRequestId,
-      }),
-      request: t.field({
-        type: PersonalDataRequestRef,
-        description: 'The request as the ledger recorded it; `export` follows the operation.',
-        resolve: ({ request }) => request,
-      }),
     }),
   });
+
+// What both payloads say of the request Graph accepted.
+for (const payload of [RemovePersonalDataPayload, ExportPersonalDataPayload]) {
+  builder.objectFields(payload, (t) => ({
+    requestedAt: t.field({ type: 'DateTime', resolve: ({ request }) => request.requestedAt }),
+    upstreamRequestId: t.string({
+      nullable: true,
+      description: "Graph's `request-id` for the accepted request.",
+      resolve: ({ request }) => request.upstreamRequestId,
+    }),
+    request: t.field({
+      type: PersonalDataRequestRef,
+      description: 'The request as the ledger recorded it.',
+      resolve: ({ request }) => request,
+    }),
+  }));
+}

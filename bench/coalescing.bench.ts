@@ -106,15 +106,9 @@ A coalescer may merge only requests that reach Graph with one token (a \`$batch\
 | --- | ---: | ---: | ---: | ---: |
 ${rows.map((row) => `| ${row.traffic} | ${row.calls} | ${row.tokens} | ${row.ms} ms | ${row.failures} |`).join('\n')}
 
-**Decision: no coalescing.** Concurrent singles already overlap upstream: Graph's ${LATENCY_MS} ms per call
-adds ${upstreamShare} ms to their wall time (${singles.ms} ms against ${gatewayOnly.ms} ms with Graph answering at once),
-hidden behind the gateway's own work on the other requests. A coalescer cannot go below one \`$batch\` round trip (${LATENCY_MS} ms) plus the
-collection window every single removal would wait, so it would save HTTP calls (${singles.calls} → ${ideal.calls})
-but no time; and Graph's throttling counts each item of a batch, so fewer calls buy no headroom.
-The rest of the singles' time is the gateway's own work per request (token verification, GraphQL),
-which only the bulk mutation removes (its row), without guessing a window. For many users removing
-their own data, the common delegated case, there is nothing to merge at all: ${distinct.tokens} distinct tokens
-for ${REMOVALS} removals. Coalescing would also let one failed \`$batch\` fail unrelated callers' requests.`,
+**Decision: no coalescing** ([decision 0006](docs/decisions/0006-no-coalescing-of-single-removals.md)):
+Graph's ${LATENCY_MS} ms per call adds only ${upstreamShare} ms to the singles' wall time
+(${singles.ms} against ${gatewayOnly.ms} ms), less than one \`$batch\` round trip plus a collection window.`,
     };
   } finally {
     await bench.close();

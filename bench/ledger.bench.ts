@@ -3,7 +3,7 @@
 // one upstream, alternating rounds, medians.
 import { stopBenchDatabase } from './support/bench-database.js';
 import { type BenchReport, machineLine } from './support/bench-report.js';
-import { cpuLayout, pinBenchToRig } from './throughput/cpu-layout.js';
+import { pinBenchToRig } from './throughput/cpu-layout.js';
 import { type LoadResult, medianOf, runLoad } from './throughput/load.js';
 import { alternate } from './throughput/run-throughput.js';
 import { assertAnswersRemoval, buildGatewayOnce, startGateway, startUpstream } from './throughput/targets.js';
@@ -55,20 +55,16 @@ export default async function ledger(): Promise<BenchReport> {
       summary: `single removals with the ledger ${withLedger.rps.toFixed(0)} req/s, without ${without.rps.toFixed(0)} req/s: ${(ratio * 100).toFixed(1)} % (goal ≥ ${GOAL * 100} %) ${met ? 'met' : 'MISSED'}`,
       markdown: `${machineLine()}
 
-The single outbound removal through the same build twice, production mode, against one emulated
-Graph: once recording every request in PostgreSQL (the embedded server, durable defaults:
-\`fsync\` and synchronous commit on) and once with \`LEDGER_RECORDING=false\`. ${CONNECTIONS}
-connections, ${ROUNDS} alternating rounds of ${SECONDS} s after ${WARMUP_SECONDS} s of warm-up each,
-medians; ${cpuLayout.description}. PostgreSQL shares the machine's cores with the rig.
+The single removal through one build twice (production mode, one emulated Graph): recording every
+request in PostgreSQL (embedded, durable defaults) and with \`LEDGER_RECORDING=false\`. ${CONNECTIONS}
+connections, ${ROUNDS} alternating rounds of ${SECONDS} s, medians; PostgreSQL shares the rig's cores.
 
 | gateway | req/s | gateway CPU per request | p50 | p99 | failures |
 | --- | ---: | ---: | ---: | ---: | ---: |
 ${row('recording every request', withLedger)}
 ${row('`LEDGER_RECORDING=false`', without)}
 
-With the ledger: **${(ratio * 100).toFixed(1)} %** of the throughput without it (goal ≥ ${GOAL * 100} %):
-**${met ? 'met' : 'missed'}**. Each removal adds two statements: the request and its first attempt
-written in one \`INSERT\` before the Graph call, settled by one \`UPDATE\` after it.`,
+With the ledger: **${(ratio * 100).toFixed(1)} %** of the throughput without it (goal ≥ ${GOAL * 100} %): **${met ? 'met' : 'missed'}**.`,
     };
   } finally {
     for (const gateway of gateways) await gateway.process.stop();

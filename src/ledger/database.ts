@@ -25,6 +25,18 @@ export function connectDatabase(url: string, logger: Logger): Database {
   return pool;
 }
 
+/**
+ * A small pool on the same database whose commits do not wait for the disk
+ * (`synchronous_commit=off`): for writes whose loss in a database crash only means that a request
+ * is sent again (the settling of an answered request, which stays pending and leased otherwise).
+ */
+export function lazyCommitPool(db: Database): Database {
+  const pool = new pg.Pool({ ...db.options, max: 4, options: '-c synchronous_commit=off' });
+  // As for the main pool: a broken idle connection is replaced, not thrown.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
 /** Runs `work` in one transaction on one connection: committed when it resolves, rolled back otherwise. */
 export async function inTransaction<T>(
   db: Database,

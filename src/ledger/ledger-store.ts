@@ -120,6 +120,53 @@ export interface NewIdempotencyKey {
 }
 
 /**
+ * Records the requests of several mutations without idempotency keys (a `WriteBatcher` groups
+ * them), already leased to `lease.owner` with their first attempt begun: one statement.
+ */
+export async function recordManyRequests(
+  db: Queryable,
+  mutations: readonly NewRequests[],
+  lease: Lease,
+): Promise<void> {
+  const rows = mutations.flatMap((mutation) => mutation.requests.map((request) => ({ mutation, request })));
+  const column = <T>(pick: (row: (typeof rows)[number]) => T) => rows.map(pick);
+  await db.query({
+    name: 'ledger-record-many-requests',
+    text: `WITH requests AS (
+       INSERT INTO personal_data_requests (id, operation, user_id, tenant_id, batch_id, requester_kind,
+         requester_id, requester_tenant_id, requester_client_id, requested_at, due_at, status, attempts,
+         next_attempt_at, leased_by, leased_until, export_storage)
+       SELECT id, operation, user_id, tenant_id, batch_id, requester_kind, requester_id, requester_tenant_id,
+         requester_client_id, requested_at, due_at, 'PENDING', 1, requested_at, $13,
+         requested_at + $14 * interval '1 millisecond', export_storage
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::text[], $7::text[],
+         $8::text[], $9::text[], $10::timestamptz[], $11::timestamptz[], $12::text[])
+         AS r (id, user_id, operation, tenant_id, batch_id, requester_kind, requester_id, requester_tenant_id,
+           requester_client_id, requested_at, due_at, export_storage)
+       RETURNING id, requested_at
+     )
+     INSERT INTO personal_data_request_attempts (request_id, attempt, kind, attempted_at, sent_by)
+     SELECT id, 1, 'SEND', requested_at, $13 FROM requests`,
+    values: [
+      column((row) => row.request.id),
+      column((row) => row.request.userId),
+      column((row) => row.mutation.operation),
+      column((row) => row.mutation.tenantId ?? null),
+      column((row) => row.mutation.batchId ?? null),
+      column((row) => row.mutation.requestedBy.kind),
+      column((row) => row.mutation.requestedBy.userId),
+      column((row) => row.mutation.requestedBy.tenantId),
+      column((row) => row.mutation.requestedBy.clientId ?? null),
+      column((row) => row.mutation.requestedAt),
+      column((row) => row.mutation.dueAt),
+      column((row) => row.mutation.exportStorage ?? null),
+      lease.owner,
+      lease.ms,
+    ],
+  });
+}
+
+/**
  * Records the requests of one mutation, already leased to `lease.owner` with their first attempt
  * begun, and the mutation's idempotency key when it has one: one statement, so all or nothing. When
  * the key is already recorded for this caller, nothing is written and the first record is returned.
@@ -132,8 +179,9 @@ export async function recordRequests(
 ): Promise<{ recorded: true } | { recorded: false; first: IdempotencyRecord }> {
   const ids = batch.requests.map((request) => request.id);
   const userIds = batch.requests.map((request) => request.userId);
-  const { rows } = await db.query<{ recorded: boolean }>(
-    `WITH key AS (
+  const { rows } = await db.query<{ recorded: boolean }>({
+    name: 'ledger-record-requests',
+    text: `WITH key AS (
        INSERT INTO idempotency_keys (caller, key, fingerprint, batch_id, results, created_at, expires_at)
        SELECT $13, $14, $15, $4, $16::jsonb, $9, $17 WHERE $14::text IS NOT NULL
        -- A key past its expiry (not purged yet) is forgotten: this mutation takes it over.
@@ -158,7 +206,7 @@ export async function recordRequests(
        SELECT id, 1, 'SEND', $9, $11 FROM requests
      )
      SELECT EXISTS (SELECT 1 FROM go) AS recorded`,
-    [
+    values: [
       ids,
       userIds,
       batch.operation,
@@ -179,7 +227,7 @@ export async function recordRequests(
       batch.tenantId ?? null,
       batch.exportStorage ?? null,
     ],
-  );
+  });
   if (rows[0]?.recorded) return { recorded: true };
   const first = idempotency && (await findIdempotencyKey(db, idempotency.caller, idempotency.key));
   // The key's row was there a moment ago; it can only have expired and been purged in between.
@@ -211,6 +259,8 @@ export interface SettledAttempt {
   /** The attempt being answered (the `attempts` value when it was leased). */
   attempt: number;
   settlement: Settlement;
+  /** When Graph's answer was settled: the attempt's answer time and, once settled, `completedAt`. */
+  settledAt: Date;
   httpStatus: number | undefined;
   upstreamRequestId: string | undefined;
   clientRequestId: string | undefined;
@@ -223,28 +273,32 @@ export interface SettledAttempt {
 /**
  * Writes the outcome of one exchange for many requests in one statement: each attempt's answer,
  * and each request's new state, but only where `owner` still holds the lease (a process whose
- * lease expired and was taken over leaves the request to its new holder). Returns the ids settled.
+ * lease expired and was taken over leaves the request to its new holder).
  */
 export async function settleRequests(
   db: Queryable,
   owner: string,
   settled: readonly SettledAttempt[],
-  now: Date,
-): Promise<Set<string>> {
-  if (settled.length === 0) return new Set();
+): Promise<void> {
+  if (settled.length === 0) return;
   const column = <T>(pick: (item: SettledAttempt) => T) => settled.map(pick);
-  const { rows } = await db.query<{ id: string }>(
-    `WITH answers AS (
+  await db.query({
+    name: 'ledger-settle-requests',
+    text: `WITH answers AS (
        SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::int[],
-         $7::timestamptz[], $8::int[], $9::text[], $10::uuid[], $11::text[], $14::timestamptz[])
+         $7::timestamptz[], $8::int[], $9::text[], $10::uuid[], $11::text[], $14::timestamptz[],
+         $13::timestamptz[])
        AS a (id, attempt, status, error_code, error_message, retry_after, next_attempt_at, http_status,
-         upstream_request_id, client_request_id, export_location, export_first_poll_at)
+         upstream_request_id, client_request_id, export_location, export_first_poll_at, settled_at)
      ),
      logged AS (
-       UPDATE personal_data_request_attempts t SET answered_at = $13, http_status = a.http_status,
+       UPDATE personal_data_request_attempts t SET answered_at = a.settled_at, http_status = a.http_status,
          upstream_request_id = a.upstream_request_id, client_request_id = a.client_request_id,
          error_code = a.error_code
-       FROM answers a WHERE t.request_id = a.id AND t.kind = 'SEND' AND t.attempt = a.attempt
+       -- \`= ANY\` as well as the join: the planner cannot size \`unnest\`, and would otherwise scan
+       -- the whole table instead of its primary key.
+       FROM answers a WHERE t.request_id = ANY ($1::uuid[]) AND t.request_id = a.id AND t.kind = 'SEND'
+         AND t.attempt = a.attempt
      )
      UPDATE personal_data_requests r SET
        status = a.status,
@@ -252,7 +306,7 @@ export async function settleRequests(
        error_message = a.error_message,
        error_retry_after_seconds = a.retry_after,
        upstream_request_id = COALESCE(a.upstream_request_id, r.upstream_request_id),
-       completed_at = CASE WHEN a.status = 'PENDING' THEN NULL ELSE $13::timestamptz END,
+       completed_at = CASE WHEN a.status = 'PENDING' THEN NULL ELSE a.settled_at END,
        next_attempt_at = COALESCE(a.next_attempt_at, r.next_attempt_at),
        leased_by = NULL,
        leased_until = NULL,
@@ -260,11 +314,10 @@ export async function settleRequests(
        export_status = CASE WHEN r.operation = 'EXPORT_INBOUND' AND a.status = 'SUCCEEDED'
          THEN 'NOT_STARTED' ELSE r.export_status END,
        export_next_poll_at = CASE WHEN a.export_location IS NOT NULL
-         THEN COALESCE(a.export_first_poll_at, $13::timestamptz) ELSE NULL END
+         THEN COALESCE(a.export_first_poll_at, a.settled_at) ELSE NULL END
      FROM answers a
-     WHERE r.id = a.id AND r.leased_by = $12 AND r.status = 'PENDING'
-     RETURNING r.id`,
-    [
+     WHERE r.id = ANY ($1::uuid[]) AND r.id = a.id AND r.leased_by = $12 AND r.status = 'PENDING'`,
+    values: [
       column((s) => s.id),
       column((s) => s.attempt),
       column((s) => s.settlement.status),
@@ -279,11 +332,10 @@ export async function settleRequests(
       column((s) => s.clientRequestId ?? null),
       column((s) => s.exportLocation ?? null),
       owner,
-      now,
+      column((s) => s.settledAt),
       column((s) => s.exportFirstPollAt ?? null),
     ],
-  );
-  return new Set(rows.map((row) => row.id));
+  });
 }
 
 /** A request claimed for sending: what the sender needs, nothing more. */

@@ -5,16 +5,19 @@ import { BadUserInputError, type ErrorCode, type GatewayError } from '../errors/
 import type { GraphAdapter } from '../graph/adapter/graph-adapter.js';
 import type { Logger } from '../observability/logger.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
-import type { Database } from './database.js';
+import { type Database, lazyCommitPool } from './database.js';
 import { type SendGroup, type SentRequest, sendGroup } from './graph-sender.js';
 import {
   type ClaimedRequest,
   type IdempotencyRecord,
   type IdempotentResult,
   type ListPosition,
+  type NewRequests,
+  type SettledAttempt,
   claimDueRequests,
   findRequests,
   listRequests,
+  recordManyRequests,
   recordRequests,
   releaseLeases,
   settleRequests,
@@ -26,6 +29,7 @@ import type {
   RequestFilter,
   Visibility,
 } from './personal-data-request.js';
+import { WriteBatcher } from './write-batcher.js';
 import { type Settlement, dueDate, nextPollDelayMs, settle, storageWithoutQuery } from './settling.js';
 
 export interface LedgerOptions {
@@ -91,13 +95,39 @@ export interface SubmissionResult {
  * request or Graph call, leased by this process while it is sent, and settled after; what does not
  * settle is completed later by a `LedgerWorker`, here or in another process.
  */
+/** Mutations (or exchanges) written in one statement at most, and statements of each kind in flight. */
+const WRITE_BATCHES = { maxItems: 200, concurrency: 1 };
+
 export class Ledger {
   readonly owner: string;
   private readonly now: () => Date;
+  /**
+   * Where Graph's answers are settled, committed without waiting for the disk: a settling lost in
+   * a database crash leaves its request pending, and it is sent again (decision 0036).
+   */
+  private readonly settling: Database;
+  /** Groups the recording of concurrent mutations without an idempotency key into one statement. */
+  private readonly records: WriteBatcher<NewRequests>;
+  /** Groups the settling of concurrent exchanges into one statement. */
+  private readonly settles: WriteBatcher<SettledAttempt[]>;
 
   constructor(private readonly options: LedgerOptions) {
     this.owner = options.owner ?? `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
     this.now = options.now ?? (() => new Date());
+    this.settling = lazyCommitPool(options.db);
+    this.records = new WriteBatcher(
+      (mutations) => recordManyRequests(options.db, mutations, { owner: this.owner, ms: options.leaseMs }),
+      WRITE_BATCHES,
+    );
+    this.settles = new WriteBatcher(
+      (groups) => settleRequests(this.settling, this.owner, groups.flat()),
+      WRITE_BATCHES,
+    );
+  }
+
+  /** Ends the settling pool; the main pool belongs to whoever opened it. */
+  close(): Promise<void> {
+    return this.settling.end();
   }
 
   get db(): Database {
@@ -130,31 +160,34 @@ export class Ledger {
     const dueAt = dueDate(requestedAt);
     const requests = [...idByKey].map(([userId, id]) => ({ id, userId }));
     const recording = this.options.recording !== false;
-    const recorded = !recording
-      ? { recorded: true as const }
-      : await recordRequests(
-          this.options.db,
-          {
-            operation: submission.operation,
-            // GUIDs compare regardless of case: the ledger keeps them in lower case.
-            requests: requests.map((request) => ({ ...request, userId: request.userId.toLowerCase() })),
-            tenantId: submission.tenantId?.toLowerCase(),
-            batchId,
-            requestedBy,
-            requestedAt,
-            dueAt,
-            exportStorage: submission.storageLocation && storageWithoutQuery(submission.storageLocation),
-          },
-          { owner: this.owner, ms: this.options.leaseMs },
-          idempotency && {
-            caller: callerKey(caller),
-            key: idempotency.key,
-            fingerprint: idempotency.fingerprint,
-            results,
-            expiresAt: new Date(requestedAt.getTime() + this.options.idempotencyTtlHours * 3_600_000),
-          },
-        );
-    if (!recorded.recorded) return this.replay(caller, recorded.first, idempotency!.fingerprint, signal);
+    const newRequests: NewRequests = {
+      operation: submission.operation,
+      // GUIDs compare regardless of case: the ledger keeps them in lower case.
+      requests: requests.map((request) => ({ ...request, userId: request.userId.toLowerCase() })),
+      tenantId: submission.tenantId?.toLowerCase(),
+      batchId,
+      requestedBy,
+      requestedAt,
+      dueAt,
+      exportStorage: submission.storageLocation && storageWithoutQuery(submission.storageLocation),
+    };
+    if (recording && idempotency) {
+      const recorded = await recordRequests(
+        this.options.db,
+        newRequests,
+        { owner: this.owner, ms: this.options.leaseMs },
+        {
+          caller: callerKey(caller),
+          key: idempotency.key,
+          fingerprint: idempotency.fingerprint,
+          results,
+          expiresAt: new Date(requestedAt.getTime() + this.options.idempotencyTtlHours * 3_600_000),
+        },
+      );
+      if (!recorded.recorded) return this.replay(caller, recorded.first, idempotency.fingerprint, signal);
+    } else if (recording) {
+      await this.records.submit(newRequests);
+    }
 
     const claimed = requests.map((request): ClaimedRequest => ({
       id: request.id,
@@ -273,6 +306,7 @@ export class Ledger {
         id: request.id,
         attempt: request.attempts,
         settlement,
+        settledAt,
         httpStatus: exchange.outcome.httpStatus,
         upstreamRequestId: exchange.outcome.upstreamRequestId,
         clientRequestId: exchange.clientRequestId,
@@ -288,7 +322,7 @@ export class Ledger {
       return claimed.map((request) => ({ ...answers.get(request.id)!, settledAt }));
     }
     try {
-      await settleRequests(this.options.db, this.owner, settled, settledAt);
+      await this.settles.submit(settled);
     } catch (error) {
       // Graph has answered; the requests stay pending under a lease that expires, and are sent
       // again then: at least once.

@@ -280,6 +280,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         clearTimeout(grace);
         // After the last request: its leases are released with the worker's, for a peer to take.
         await worker.stop();
+        await ledger.close();
         // Scraped until the last request is done, so that the drain shows in the metrics.
         await metricsListener?.close();
         verifier.close();

@@ -14,7 +14,7 @@ import { type GatewayConfig, loadConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/observability/logger.js';
 import type { GraphAdapter } from '../../src/graph/adapter/graph-adapter.js';
 import { type Gateway, createGateway } from '../../src/server/create-gateway.js';
-import type { EmbeddedEmulators } from '../../src/server/main.js';
+import type { EmbeddedEmulators } from '../../src/server/run-gateway.js';
 
 // The entry point loads the emulators by a name TypeScript does not follow; this is where the
 // compiler checks that the package still gives the embedded mode what it declares it needs.
@@ -40,6 +40,8 @@ export interface HarnessOptions {
   mode?: GatewayConfig['mode'];
   /** A test double for the upstream instead of the HTTPS adapter, e.g. one that throws. */
   graph?: GraphAdapter;
+  /** Fields for every log line, e.g. the trace's ids (`Tracing.logFields`). */
+  logFields?: () => Record<string, string>;
 }
 
 export interface GraphQLHttpResponse<TData> {
@@ -79,7 +81,7 @@ export class GatewayHarness {
     const extras = options.mode === 'embedded' ? embeddedGatewayExtras(services) : undefined;
     const gateway = createGateway({
       config,
-      logger: createLogger(config.logLevel, sink),
+      logger: createLogger(config.logLevel, sink, options.logFields),
       ...(extras ? { graphiql: extras.graphiql } : {}),
       plugins: [...(extras?.plugins ?? []), ...(options.plugins ?? [])],
       ...(options.graph ? { graph: options.graph } : {}),

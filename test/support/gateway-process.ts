@@ -1,11 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname } from 'node:path';
 import type { EmbeddedServices } from '@shared-profile-gateway/emulators';
 import { nodeFlags } from '../../scripts/node-flags.js';
 import { freePort } from './free-port.js';
+import { productionEnv } from './production-env.js';
 
 const ENTRY = new URL('../../dist/src/server/main.js', import.meta.url).pathname;
 
@@ -21,10 +20,29 @@ export class GatewayProcess {
     child.stderr?.on('data', (chunk: Buffer) => this.output.push(chunk.toString()));
   }
 
-  static async start(env: Record<string, string>, cleanup?: () => void): Promise<GatewayProcess> {
+  static start(env: Record<string, string>, cleanup?: () => void): Promise<GatewayProcess> {
+    return GatewayProcess.run([process.execPath, ...nodeFlags(), ENTRY], { env }, cleanup);
+  }
+
+  /**
+   * Any command that starts the gateway (a container's entry point), in `cwd`, on a free loopback
+   * port, with only the environment it is given and this process's Node.js first on PATH.
+   */
+  static async run(
+    command: readonly string[],
+    options: { env: Record<string, string>; cwd?: string },
+    cleanup?: () => void,
+  ): Promise<GatewayProcess> {
     const port = await freePort();
-    const child = spawn(process.execPath, [...nodeFlags(), ENTRY], {
-      env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), ...env },
+    const [file = process.execPath, ...args] = command;
+    const child = spawn(file, args, {
+      cwd: options.cwd,
+      env: {
+        PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`,
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        ...options.env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     return new GatewayProcess(child, `http://127.0.0.1:${port}`, cleanup);
@@ -38,13 +56,8 @@ export class GatewayProcess {
     services: EmbeddedServices,
     env: Record<string, string> = {},
   ): Promise<GatewayProcess> {
-    const directory = mkdtempSync(join(tmpdir(), 'gateway-ca-'));
-    const caFile = join(directory, 'ca.pem');
-    writeFileSync(caFile, services.tls.ca);
-    return GatewayProcess.start(
-      { NODE_ENV: 'production', NODE_EXTRA_CA_CERTS: caFile, ...services.env, ...env },
-      () => rmSync(directory, { recursive: true, force: true }),
-    );
+    const production = productionEnv(services, env);
+    return GatewayProcess.start(production.env, production.cleanup);
   }
 
   async untilReady(timeoutMs = 30_000): Promise<void> {

@@ -32,8 +32,8 @@ export default tseslint.config(
     },
   },
   {
-    // The gateway loads the emulators only in the embedded mode's entry (src/server/run-gateway.ts, by a
-    // name the compiler does not follow), so that its build and a production install do without them.
+    // The gateway loads the emulators only in the embedded mode (src/server/run-gateway.ts, by a name
+    // the compiler does not follow), so that its build and a production install do without them.
     files: ['src/**'],
     rules: {
       'no-restricted-imports': [

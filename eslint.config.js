@@ -32,8 +32,8 @@ export default tseslint.config(
     },
   },
   {
-    // The gateway loads the emulators only in the embedded mode's entry (src/server/main.ts, by a
-    // name the compiler does not follow), so that its build and a production install do without them.
+    // The gateway loads the emulators only in the embedded mode (src/server/run-gateway.ts, by a name
+    // the compiler does not follow), so that its build and a production install do without them.
     files: ['src/**'],
     rules: {
       'no-restricted-imports': [
@@ -43,7 +43,8 @@ export default tseslint.config(
             NODE_PROTOCOL,
             {
               regex: '^@shared-profile-gateway/emulators',
-              message: 'The gateway does not depend on the emulators (see EmbeddedEmulators in main.ts).',
+              message:
+                'The gateway does not depend on the emulators (see EmbeddedEmulators in run-gateway.ts).',
             },
           ],
         },

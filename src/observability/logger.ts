@@ -6,13 +6,18 @@ export type Logger = pino.Logger;
 
 /**
  * Structured JSON logs. Redaction is a safety net only: the gateway never hands tokens or secrets
- * to the logger in the first place.
+ * to the logger in the first place. `fields` adds to every line (the trace's ids, when tracing is on).
  */
-export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {
+export function createLogger(
+  level: LogLevel,
+  destination?: DestinationStream,
+  fields?: () => Record<string, string>,
+): Logger {
   return pino(
     {
       level,
       base: undefined,
+      ...(fields ? { mixin: fields } : {}),
       redact: {
         paths: [
           '*.authorization',

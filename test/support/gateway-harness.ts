@@ -16,7 +16,7 @@ import { createLogger } from '../../src/observability/logger.js';
 import { createTestDatabase } from './test-database.js';
 import type { GraphAdapter } from '../../src/graph/adapter/graph-adapter.js';
 import { type Gateway, createGateway } from '../../src/server/create-gateway.js';
-import type { EmbeddedEmulators } from '../../src/server/main.js';
+import type { EmbeddedEmulators } from '../../src/server/run-gateway.js';
 
 // The entry point loads the emulators by a name TypeScript does not follow; this is where the
 // compiler checks that the package still gives the embedded mode what it declares it needs.
@@ -50,6 +50,8 @@ export interface HarnessOptions {
    * `gateway.ledgerWorker.runOnce()` or set this.
    */
   ledgerWorkerIntervalMs?: number;
+  /** Fields for every log line, e.g. the trace's ids (`Tracing.logFields`). */
+  logFields?: () => Record<string, string>;
 }
 
 export interface GraphQLHttpResponse<TData> {
@@ -93,7 +95,7 @@ export class GatewayHarness {
       },
     });
     const extras = options.mode === 'embedded' ? embeddedGatewayExtras(services) : undefined;
-    const logger = createLogger(config.logLevel, sink);
+    const logger = createLogger(config.logLevel, sink, options.logFields);
     const database = connectDatabase(databaseUrl, logger);
     const gateway = createGateway({
       config,

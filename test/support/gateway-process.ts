@@ -1,12 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { EmbeddedServices } from '@shared-profile-gateway/emulators';
 import { nodeFlags } from '../../scripts/node-flags.js';
 import { freePort } from './free-port.js';
-import { createTestDatabase } from './test-database.js';
+import { productionEnv } from './production-env.js';
 
 /** A temporary folder that the `postgres` user can enter when the tests run as root. */
 export function traversableTempDir(prefix: string): string {
@@ -33,23 +33,40 @@ export class GatewayProcess {
    * Without `DATABASE_URL` (and outside production) the process starts its embedded PostgreSQL:
    * in a fresh `DATA_DIR` unless `env` names one.
    */
-  static async start(env: Record<string, string>, cleanup?: () => void): Promise<GatewayProcess> {
-    const port = await freePort();
+  static start(env: Record<string, string>, cleanup?: () => void): Promise<GatewayProcess> {
     const dataDir = env.DATABASE_URL || env.DATA_DIR ? undefined : traversableTempDir('gateway-data-');
-    const child = spawn(process.execPath, [...nodeFlags(), ENTRY], {
+    return GatewayProcess.run(
+      [process.execPath, ...nodeFlags(), ENTRY],
+      { env: { ...(dataDir ? { DATA_DIR: dataDir } : {}), ...env } },
+      () => {
+        cleanup?.();
+        if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+      },
+    );
+  }
+
+  /**
+   * Any command that starts the gateway (a container's entry point), in `cwd`, on a free loopback
+   * port, with only the environment it is given and this process's Node.js first on PATH.
+   */
+  static async run(
+    command: readonly string[],
+    options: { env: Record<string, string>; cwd?: string },
+    cleanup?: () => void,
+  ): Promise<GatewayProcess> {
+    const port = await freePort();
+    const [file = process.execPath, ...args] = command;
+    const child = spawn(file, args, {
+      cwd: options.cwd,
       env: {
-        PATH: process.env.PATH ?? '',
+        PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`,
         HOST: '127.0.0.1',
         PORT: String(port),
-        ...(dataDir ? { DATA_DIR: dataDir } : {}),
-        ...env,
+        ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    return new GatewayProcess(child, `http://127.0.0.1:${port}`, () => {
-      cleanup?.();
-      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-    });
+    return new GatewayProcess(child, `http://127.0.0.1:${port}`, cleanup);
   }
 
   /**
@@ -60,16 +77,8 @@ export class GatewayProcess {
     services: EmbeddedServices,
     env: Record<string, string> = {},
   ): Promise<GatewayProcess> {
-    const directory = mkdtempSync(join(tmpdir(), 'gateway-ca-'));
-    const caFile = join(directory, 'ca.pem');
-    writeFileSync(caFile, services.tls.ca);
-    const database: Record<string, string> = env.DATABASE_URL
-      ? {}
-      : { DATABASE_URL: await createTestDatabase() };
-    return GatewayProcess.start(
-      { NODE_ENV: 'production', NODE_EXTRA_CA_CERTS: caFile, ...services.env, ...database, ...env },
-      () => rmSync(directory, { recursive: true, force: true }),
-    );
+    const production = await productionEnv(services, env);
+    return GatewayProcess.start(production.env, production.cleanup);
   }
 
   async untilReady(timeoutMs = 30_000): Promise<void> {

@@ -78,7 +78,7 @@ describe('traces through the real HTTP surface, with an in-memory exporter', () 
     };
   }
 
-  it('continues the caller’s trace: HTTP server → operation → token request and Graph exchange', async () => {
+  it('continues the caller’s trace: HTTP server → operation → ledger statements, token request and Graph exchange', async () => {
     const userId = PERSONAS.user.objectId;
     const body = await post(
       'user',
@@ -96,7 +96,21 @@ describe('traces through the real HTTP surface, with an in-memory exporter', () 
       (span) => span.name === 'mutation.RemoveOutboundSharedUserProfilePersonalData',
     );
     expect(parentOf(operation)).toBe(server?.spanContext().spanId);
-    const clients = spans.filter((span) => span.kind === SpanKind.CLIENT);
+    const clients = spans.filter(
+      (span) => span.kind === SpanKind.CLIENT && span.attributes['url.path'] !== undefined,
+    );
+    // The ledger's statements: the request recorded before the Graph call, settled after it.
+    const statements = spans.filter(
+      (span) => span.kind === SpanKind.CLIENT && span.attributes['db.system.name'] === 'postgresql',
+    );
+    // The statements' text, never their values (ids, the requester).
+    for (const statement of statements) expect(JSON.stringify(statement.attributes)).not.toContain(userId);
+    expect(statements.map((span) => span.name)).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('ledger-record-many-requests'),
+        expect.stringContaining('ledger-settle-requests'),
+      ]),
+    );
     expect(clients.map((span) => span.attributes['url.path']).sort()).toEqual([
       '/beta/directory/outboundSharedUserProfiles/{id}/removePersonalData',
       '/{id}/oauth2/v2.0/token',

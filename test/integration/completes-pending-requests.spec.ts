@@ -1,5 +1,6 @@
 import { PERSONAS } from '@shared-profile-gateway/emulators';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { purgeExpired } from '../../src/ledger/ledger-store.js';
 import { GatewayHarness, errorCodes } from '../support/gateway-harness.js';
 
 const REMOVAL = /\/outboundSharedUserProfiles\/[^/]+\/removePersonalData$/;
@@ -190,5 +191,32 @@ describe('a pending personal-data request', () => {
       scp: undefined,
     });
     expect(await pending()).toHaveLength(0);
+  });
+
+  it('deletes settled requests past LEDGER_RETENTION_DAYS with their attempts, and never a pending one', async () => {
+    const settled = await harness.post<unknown>({ query: REMOVE, variables: { userId } }, token);
+    expect(settled.body.errors).toBeUndefined();
+    const { rows } = await harness.database.query<{ id: string; status: string }>(
+      'SELECT id, status FROM personal_data_requests',
+    );
+    const ids = rows.map((row) => row.id);
+    // Every request, settled or not, made 731 days old: only the settled ones go.
+    await harness.database.query(
+      `UPDATE personal_data_requests SET requested_at = requested_at - interval '731 days',
+         completed_at = completed_at - interval '731 days'`,
+    );
+    expect(await purgeExpired(harness.database, 730)).toMatchObject({
+      requests: rows.filter((row) => row.status !== 'PENDING').length,
+    });
+    const left = await harness.database.query<{ status: string }>(
+      'SELECT status FROM personal_data_requests',
+    );
+    expect(left.rows.every((row) => row.status === 'PENDING')).toBe(true);
+    const attempts = await harness.database.query(
+      `SELECT 1 FROM personal_data_request_attempts a
+       WHERE NOT EXISTS (SELECT 1 FROM personal_data_requests r WHERE r.id = a.request_id)`,
+    );
+    expect(attempts.rows).toEqual([]);
+    expect(ids.length).toBeGreaterThan(left.rows.length);
   });
 });

@@ -74,6 +74,9 @@ describeInChromium('GraphiQL in the embedded mode', { allowedOrigins: () => [gat
     expect(removal).toContain('"status":"SUCCEEDED"');
     expect(requestId).toBeDefined();
     await openTab(page, 'WhoAmI');
+    // Run only once GraphiQL shows the tab: it keeps the last tab's operation name until then.
+    await expect.poll(() => editorText(page, 'query')).toContain('query MyPersonalDataRequests');
+    await page.waitForTimeout(500);
     const listing = (await run(page, 'MyPersonalDataRequests')).replace(/\s+/g, '');
     expect(listing).toContain('"personalDataRequests"');
     expect(listing).toContain(`"id":"${requestId}","operation":"REMOVE_OUTBOUND"`);

@@ -125,6 +125,7 @@ describe('deploy/kubernetes', () => {
       NODE_ENV: 'production',
       ...configMap.data,
       AZURE_CLIENT_SECRET: 'from the Secret',
+      DATABASE_URL: 'postgres://from-the-secret/gateway',
     });
     expect(config.port).toBe(gateway.ports?.find((port) => port.name === 'http')?.containerPort);
     expect(config.metricsListener?.port).toBe(
@@ -147,6 +148,7 @@ describe('deploy/kubernetes', () => {
       NODE_ENV: 'production',
       ...configMap.data,
       AZURE_CLIENT_SECRET: 'x',
+      DATABASE_URL: 'postgres://x/gateway',
     }).http.shutdownGraceMs;
     expect((pod.terminationGracePeriodSeconds ?? 30) * 1000).toBeGreaterThan(
       Number(seconds) * 1000 + shutdownGraceMs + 2_000,

@@ -36,22 +36,3 @@ export function lazyCommitPool(db: Database): Database {
   pool.on('error', () => undefined);
   return pool;
 }
-
-/** Runs `work` in one transaction on one connection: committed when it resolves, rolled back otherwise. */
-export async function inTransaction<T>(
-  db: Database,
-  work: (client: pg.PoolClient) => Promise<T>,
-): Promise<T> {
-  const client = await db.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
-}

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -171,9 +171,4 @@ function freePort(): Promise<number> {
       );
     });
   });
-}
-
-/** Keeps the folders above a data directory traversable for the `postgres` user (tests make 0700 ones). */
-export function makeTraversable(folder: string): void {
-  chmodSync(folder, 0o755);
 }

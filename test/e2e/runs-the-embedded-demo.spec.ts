@@ -1,7 +1,8 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GatewayProcess, traversableTempDir } from '../support/gateway-process.js';
+import { GatewayProcess } from '../support/gateway-process.js';
+import { traversableTempDir } from '../support/postgres-template.js';
 
 interface PersonaListing {
   personas: Array<{ name: string; objectId: string; token: string }>;

@@ -1,19 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { EmbeddedServices } from '@shared-profile-gateway/emulators';
 import { nodeFlags } from '../../scripts/node-flags.js';
 import { freePort } from './free-port.js';
 import { productionEnv } from './production-env.js';
-
-/** A temporary folder that the `postgres` user can enter when the tests run as root. */
-export function traversableTempDir(prefix: string): string {
-  const folder = mkdtempSync(join(tmpdir(), prefix));
-  chmodSync(folder, 0o755);
-  return folder;
-}
+import { traversableTempDir } from './postgres-template.js';
 
 const ENTRY = new URL('../../dist/src/server/main.js', import.meta.url).pathname;
 

@@ -22,7 +22,15 @@ const editorText = async (page: Page, editor: 'query' | 'response') =>
 
 const activeTab = (page: Page) => page.locator('.graphiql-tab-active').innerText();
 
-const openTab = (page: Page, title: string) => page.getByRole('button', { name: title, exact: true }).click();
+/**
+ * Opens a tab and lets GraphiQL settle: until it has, it keeps the last tab's operation name, and a
+ * run fails with "Cannot infer operation".
+ */
+async function openTab(page: Page, title: string): Promise<void> {
+  await page.getByRole('button', { name: title, exact: true }).click();
+  await expect.poll(() => activeTab(page)).toBe(title);
+  await page.waitForTimeout(500);
+}
 
 async function openGraphiQL(page: Page): Promise<void> {
   await page.goto(`${gateway.url}/graphql`);
@@ -74,9 +82,7 @@ describeInChromium('GraphiQL in the embedded mode', { allowedOrigins: () => [gat
     expect(removal).toContain('"status":"SUCCEEDED"');
     expect(requestId).toBeDefined();
     await openTab(page, 'WhoAmI');
-    // Run only once GraphiQL shows the tab: it keeps the last tab's operation name until then.
     await expect.poll(() => editorText(page, 'query')).toContain('query MyPersonalDataRequests');
-    await page.waitForTimeout(500);
     const listing = (await run(page, 'MyPersonalDataRequests')).replace(/\s+/g, '');
     expect(listing).toContain('"personalDataRequests"');
     expect(listing).toContain(`"id":"${requestId}","operation":"REMOVE_OUTBOUND"`);

@@ -1,6 +1,8 @@
 // Issue 19's cost budget: single removals through the same build with the ledger recording every
 // request (PostgreSQL on this machine, durable defaults) and with LEDGER_RECORDING=false, against
-// one upstream, alternating rounds, medians.
+// one upstream, alternating rounds, medians, at three loads. The goal is on the last, where both
+// builds are saturated: the ledger adds two database round trips to every removal, so it needs more
+// requests in flight than the build without it to keep the gateway busy (decision 0045).
 import { stopBenchDatabase } from './support/bench-database.js';
 import { type BenchReport, machineLine } from './support/bench-report.js';
 import { pinBenchToRig } from './throughput/cpu-layout.js';
@@ -10,10 +12,37 @@ import { assertAnswersRemoval, buildGatewayOnce, startGateway, startUpstream } f
 
 const ROUNDS = 6;
 const SECONDS = 5;
-const WARMUP_SECONDS = 4;
-const CONNECTIONS = 32;
-/** Throughput with the ledger, as a share of the same build without it. */
+const WARMUP_SECONDS = 8;
+/** Connections: the throughput bench's load, up to one where both builds are saturated. */
+const LOADS = [32, 48, 64];
+/** Throughput with the ledger, as a share of the same build without it, at the last load. */
 const GOAL = 0.85;
+
+interface Measured {
+  connections: number;
+  withLedger: Figures;
+  without: Figures;
+  ratio: number;
+}
+
+interface Figures {
+  rps: number;
+  cpu: number;
+  p50: number;
+  p99: number;
+  failures: number;
+}
+
+function figuresOf(results: readonly LoadResult[]): Figures {
+  const of = (pick: (result: LoadResult) => number | undefined) => medianOf(results, pick);
+  return {
+    rps: of((r) => r.requestsPerSecond),
+    cpu: of((r) => r.cpuMicrosPerRequest),
+    p50: of((r) => r.p50),
+    p99: of((r) => r.p99),
+    failures: results.reduce((sum, r) => sum + r.non2xx + r.errors, 0),
+  };
+}
 
 export default async function ledger(): Promise<BenchReport> {
   buildGatewayOnce();
@@ -26,45 +55,40 @@ export default async function ledger(): Promise<BenchReport> {
   try {
     for (const gateway of gateways) {
       await assertAnswersRemoval(gateway.target, upstream);
-      await runLoad(gateway.target, { connections: CONNECTIONS, durationSeconds: WARMUP_SECONDS });
+      await runLoad(gateway.target, { connections: 32, durationSeconds: WARMUP_SECONDS });
     }
-    const runs = await alternate(
-      gateways.map((gateway) => gateway.target),
-      ROUNDS,
-      (target) => runLoad(target, { connections: CONNECTIONS, durationSeconds: SECONDS }),
-    );
-    const figures = (name: string) => {
-      const results = runs.get(name) ?? [];
-      const of = (pick: (result: LoadResult) => number | undefined) => medianOf(results, pick);
-      return {
-        rps: of((r) => r.requestsPerSecond),
-        cpu: of((r) => r.cpuMicrosPerRequest),
-        p50: of((r) => r.p50),
-        p99: of((r) => r.p99),
-        failures: results.reduce((sum, r) => sum + r.non2xx + r.errors, 0),
-      };
-    };
-    const [withLedger, without] = [figures('ledger'), figures('no-ledger')];
-    const ratio = withLedger.rps / without.rps;
-    const met = ratio >= GOAL && withLedger.failures === 0;
-    const row = (name: string, f: typeof withLedger) =>
-      `| ${name} | ${f.rps.toFixed(0)} | ${f.cpu.toFixed(0)} µs | ${f.p50.toFixed(2)} ms | ${f.p99.toFixed(2)} ms | ${f.failures} |`;
+    const measured: Measured[] = [];
+    for (const connections of LOADS) {
+      const runs = await alternate(
+        gateways.map((gateway) => gateway.target),
+        ROUNDS,
+        (target) => runLoad(target, { connections, durationSeconds: SECONDS }),
+      );
+      const withLedger = figuresOf(runs.get('ledger') ?? []);
+      const without = figuresOf(runs.get('no-ledger') ?? []);
+      measured.push({ connections, withLedger, without, ratio: withLedger.rps / without.rps });
+    }
+    const saturated = measured.at(-1)!;
+    const failures = measured.reduce((sum, m) => sum + m.withLedger.failures + m.without.failures, 0);
+    const met = saturated.ratio >= GOAL && failures === 0;
+    const percent = (share: number) => `${(share * 100).toFixed(1)} %`;
+    const row = (m: Measured) =>
+      `| ${m.connections} | ${m.withLedger.rps.toFixed(0)} | ${m.without.rps.toFixed(0)} | ${percent(m.ratio)} | ${m.withLedger.cpu.toFixed(0)} / ${m.without.cpu.toFixed(0)} | ${m.withLedger.p50.toFixed(1)} / ${m.without.p50.toFixed(1)} | ${m.withLedger.p99.toFixed(1)} / ${m.without.p99.toFixed(1)} |`;
     return {
       name: 'ledger',
       title: 'The ledger’s cost',
-      summary: `single removals with the ledger ${withLedger.rps.toFixed(0)} req/s, without ${without.rps.toFixed(0)} req/s: ${(ratio * 100).toFixed(1)} % (goal ≥ ${GOAL * 100} %) ${met ? 'met' : 'MISSED'}`,
+      summary: `single removals at ${saturated.connections} connections, with the ledger ${saturated.withLedger.rps.toFixed(0)} req/s, without ${saturated.without.rps.toFixed(0)} req/s: ${percent(saturated.ratio)} (goal ≥ ${GOAL * 100} %) ${met ? 'met' : 'MISSED'}; at ${measured[0]!.connections} connections ${percent(measured[0]!.ratio)}`,
       markdown: `${machineLine()}
 
-The single removal through one build twice (production mode, one emulated Graph): recording every
-request in PostgreSQL (embedded, durable defaults) and with \`LEDGER_RECORDING=false\`. ${CONNECTIONS}
-connections, ${ROUNDS} alternating rounds of ${SECONDS} s, medians; PostgreSQL shares the rig's cores.
+One build twice, in production mode against one emulated Graph: recording every request in
+PostgreSQL (embedded, durable; on the rig's core) and with \`LEDGER_RECORDING=false\`. ${ROUNDS}
+alternating rounds of ${SECONDS} s per load, medians, with / without; ${failures} failures.
 
-| gateway | req/s | gateway CPU per request | p50 | p99 | failures |
-| --- | ---: | ---: | ---: | ---: | ---: |
-${row('recording every request', withLedger)}
-${row('`LEDGER_RECORDING=false`', without)}
+| connections | req/s with | without | share | CPU µs/request | p50 ms | p99 ms |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: |
+${measured.map(row).join('\n')}
 
-With the ledger: **${(ratio * 100).toFixed(1)} %** of the throughput without it (goal ≥ ${GOAL * 100} %): **${met ? 'met' : 'missed'}**.`,
+Saturated (${saturated.connections} connections): **${percent(saturated.ratio)}** (goal ≥ ${GOAL * 100} %), **${met ? 'met' : 'missed'}**.`,
     };
   } finally {
     for (const gateway of gateways) await gateway.process.stop();

@@ -1,4 +1,4 @@
-import { availableParallelism, cpus } from 'node:os';
+import { cpus } from 'node:os';
 
 /** What one benchmark file's default export resolves with. */
 export interface BenchReport {
@@ -21,5 +21,5 @@ export interface BenchModule {
 export function machineLine(): string {
   const model = cpus()[0]?.model.trim() ?? 'unknown CPU';
   const date = new Date().toISOString().slice(0, 10);
-  return `_Measured ${date} on ${availableParallelism()} CPUs (\`nproc\`; ${model}), Node ${process.version}._`;
+  return `_Measured ${date} on ${cpus().length} CPUs (${model}), Node ${process.version}._`;
 }

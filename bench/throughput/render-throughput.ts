@@ -170,7 +170,8 @@ back to back); medians of the runs. Latencies are exact per response (not autoca
 histogram). CPU is a process's utime + stime from \`/proc/<pid>/stat\` per response; peak RSS is
 \`VmHWM\`. Every request is the same \`removeOutboundSharedUserProfilePersonalData\` of the \`user\`
 persona with a real RS256 token; the gateway (\`node dist/src/server/main.js\`, \`NODE_ENV=production\`,
-\`LOG_LEVEL=warn\`) verifies it and exchanges it on behalf of the user at the emulated token endpoint.
+\`LOG_LEVEL=warn\`) verifies it, records it in the ledger (embedded PostgreSQL) and exchanges it
+on behalf of the user at the emulated token endpoint.
 Its rate limits are set to 10⁹ per minute (\`RATE_LIMIT_OPERATIONS_PER_MINUTE\`,
 \`RATE_LIMIT_REMOVALS_PER_MINUTE\`) so that the bench measures cost, not policy; rate limiting itself
 stays on. "Graph calls/resp" checks that every response cost one Graph call (in-flight calls at the
@@ -200,9 +201,7 @@ ${table(['target', 'target', 'upstream', 'load generator', 'target bound', pinne
 
 At half of the gateway's maximum (${run.halfRate} req/s, ${options.rounds} alternating runs of
 ${options.latencyDurationSeconds} s each; an evenly paced open-loop load from
-\`bench/throughput/paced-load.ts\`, latency counted from each request's due time. autocannon's
-\`overallRate\` was not used: it sends each connection's per-second quota back to back and then idles,
-so its percentiles measure a burst's queue). The bare proxy and yoga alone run at the same rate:
+\`bench/throughput/paced-load.ts\`, latency counted from each request's due time). The bare proxy and yoga alone run at the same rate:
 what forwarding adds, and what GraphQL adds, on this rig:
 
 ${table(['target', 'p50 ms', 'p97.5 ms', 'p99 ms', 'p99 − upstream p99', 'CPU µs/req'], halfRows)}

@@ -15,7 +15,10 @@ export interface GatewayMetrics {
   rateLimited: Counter<'budget'>;
   /** The ledger's exchanges with Graph, by what they settled: succeeded, failed, pending (to retry). */
   ledgerAttempts: Counter<'outcome'>;
-  /** Reads the ledger's state at each scrape (pending, oldest pending, overdue requests). */
+  /**
+   * Reads the ledger's state at each scrape (pending, oldest pending, overdue requests); the gauges
+   * are NaN while the read fails.
+   */
   watchLedger(read: () => Promise<LedgerState>): void;
 }
 
@@ -42,8 +45,9 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Gatew
         scrape ??= readLedger()
           .catch(() => undefined)
           .finally(() => setTimeout(() => (scrape = undefined), 0));
+        // Unknown while the database cannot be read: NaN, never the last value seen.
         const state = await scrape;
-        if (state) this.set(pick(state));
+        this.set(state ? pick(state) : Number.NaN);
       },
     });
   ledgerGauge('gateway_ledger_pending_requests', 'Personal-data requests not settled yet.', (s) => s.pending);

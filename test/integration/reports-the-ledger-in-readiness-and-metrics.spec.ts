@@ -127,7 +127,7 @@ describe('the ledger’s database in /readiness', () => {
 
   const readiness = async () => (await harness.fetch('/readiness')).status;
 
-  it('answers 503 while the database is unreachable, and 200 once it is back', async () => {
+  it('answers 503 while the database is unreachable, with the ledger gauges unknown, and 200 once it is back', async () => {
     expect(await readiness()).toBe(200);
 
     await asAdmin(async (client) => {
@@ -141,6 +141,9 @@ describe('the ledger’s database in /readiness', () => {
     await eventually(async () => (await readiness()) === 503, 10_000, '/readiness to answer 503');
     const body = (await (await harness.fetch('/readiness')).json()) as { waitingFor: string[] };
     expect(body.waitingFor).toContain('database');
+    // The ledger's gauges are unknown meanwhile, not their last values.
+    expect(await metricValue(harness, 'gateway_ledger_pending_requests')).toBeNaN();
+    expect(await metricValue(harness, 'gateway_ledger_overdue_requests')).toBeNaN();
 
     await asAdmin((client) => client.query(`ALTER DATABASE ${database} ALLOW_CONNECTIONS true`));
 
@@ -150,6 +153,7 @@ describe('the ledger’s database in /readiness', () => {
       await harness.token('user'),
     );
     expect(removal.body.errors).toBeUndefined();
+    expect(await metricValue(harness, 'gateway_ledger_pending_requests')).toBe(0);
   });
 });
 

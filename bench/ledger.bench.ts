@@ -1,7 +1,7 @@
 // Issue 19's cost budget: single removals through the same build with the ledger recording every
 // request (PostgreSQL on this machine, durable defaults) and with LEDGER_RECORDING=false, against
-// one upstream, alternating rounds, medians, at three loads. The goal is on the last, where both
-// builds are saturated: the ledger adds two database round trips to every removal, so it needs more
+// one upstream, alternating rounds, medians, at three loads. The goal compares each build's best
+// throughput over them: the ledger adds two database round trips to every removal, so it needs more
 // requests in flight than the build without it to keep the gateway busy (decision 0045).
 import { stopBenchDatabase } from './support/bench-database.js';
 import { type BenchReport, machineLine } from './support/bench-report.js';
@@ -13,9 +13,9 @@ import { assertAnswersRemoval, buildGatewayOnce, startGateway, startUpstream } f
 const ROUNDS = 6;
 const SECONDS = 5;
 const WARMUP_SECONDS = 8;
-/** Connections: the throughput bench's load, up to one where both builds are saturated. */
+/** Connections: the throughput bench's load first, up to one where both builds are saturated. */
 const LOADS = [32, 48, 64];
-/** Throughput with the ledger, as a share of the same build without it, at the last load. */
+/** The best throughput with the ledger, as a share of the best of the same build without it. */
 const GOAL = 0.85;
 
 interface Measured {
@@ -55,7 +55,7 @@ export default async function ledger(): Promise<BenchReport> {
   try {
     for (const gateway of gateways) {
       await assertAnswersRemoval(gateway.target, upstream);
-      await runLoad(gateway.target, { connections: 32, durationSeconds: WARMUP_SECONDS });
+      await runLoad(gateway.target, { connections: LOADS[0]!, durationSeconds: WARMUP_SECONDS });
     }
     const measured: Measured[] = [];
     for (const connections of LOADS) {
@@ -68,27 +68,30 @@ export default async function ledger(): Promise<BenchReport> {
       const without = figuresOf(runs.get('no-ledger') ?? []);
       measured.push({ connections, withLedger, without, ratio: withLedger.rps / without.rps });
     }
-    const saturated = measured.at(-1)!;
+    const best = (pick: (m: Measured) => Figures) =>
+      measured.reduce((top, m) => (pick(m).rps > pick(top).rps ? m : top));
+    const [bestWith, bestWithout] = [best((m) => m.withLedger), best((m) => m.without)];
+    const ratio = bestWith.withLedger.rps / bestWithout.without.rps;
     const failures = measured.reduce((sum, m) => sum + m.withLedger.failures + m.without.failures, 0);
-    const met = saturated.ratio >= GOAL && failures === 0;
+    const met = ratio >= GOAL && failures === 0;
     const percent = (share: number) => `${(share * 100).toFixed(1)} %`;
     const row = (m: Measured) =>
       `| ${m.connections} | ${m.withLedger.rps.toFixed(0)} | ${m.without.rps.toFixed(0)} | ${percent(m.ratio)} | ${m.withLedger.cpu.toFixed(0)} / ${m.without.cpu.toFixed(0)} | ${m.withLedger.p50.toFixed(1)} / ${m.without.p50.toFixed(1)} | ${m.withLedger.p99.toFixed(1)} / ${m.without.p99.toFixed(1)} |`;
     return {
       name: 'ledger',
       title: 'The ledger’s cost',
-      summary: `single removals at ${saturated.connections} connections, with the ledger ${saturated.withLedger.rps.toFixed(0)} req/s, without ${saturated.without.rps.toFixed(0)} req/s: ${percent(saturated.ratio)} (goal ≥ ${GOAL * 100} %) ${met ? 'met' : 'MISSED'}; at ${measured[0]!.connections} connections ${percent(measured[0]!.ratio)}`,
+      summary: `single removals, best throughput with the ledger ${bestWith.withLedger.rps.toFixed(0)} req/s (${bestWith.connections} connections), without ${bestWithout.without.rps.toFixed(0)} req/s (${bestWithout.connections}): ${percent(ratio)} (goal ≥ ${GOAL * 100} %) ${met ? 'met' : 'MISSED'}${failures > 0 ? `, ${failures} failures` : ''}; at ${measured[0]!.connections} connections ${percent(measured[0]!.ratio)}`,
       markdown: `${machineLine()}
 
 One build twice, in production mode against one emulated Graph: recording every request in
 PostgreSQL (embedded, durable; on the rig's core) and with \`LEDGER_RECORDING=false\`. ${ROUNDS}
-alternating rounds of ${SECONDS} s per load, medians, with / without; ${failures} failures.
+alternating rounds of ${SECONDS} s per load, medians (pairs: with / without); ${failures} failures.
 
-| connections | req/s with | without | share | CPU µs/request | p50 ms | p99 ms |
+| connections | req/s with | req/s without | share | CPU µs/req | p50 ms | p99 ms |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: |
 ${measured.map(row).join('\n')}
 
-Saturated (${saturated.connections} connections): **${percent(saturated.ratio)}** (goal ≥ ${GOAL * 100} %), **${met ? 'met' : 'missed'}**.`,
+Best with the ledger (${bestWith.connections} connections) against best without (${bestWithout.connections}): **${percent(ratio)}** (goal ≥ ${GOAL * 100} %), **${met ? 'met' : 'missed'}**.`,
     };
   } finally {
     for (const gateway of gateways) await gateway.process.stop();

@@ -60,7 +60,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       const startRss = Math.max(...first);
       const endRss = Math.max(...last);
       const growth = (endRss - startRss) / startRss;
-      const every = Math.max(1, Math.ceil(samples.length / 24));
+      const every = Math.max(1, Math.ceil(samples.length / 12));
       const series = samples.filter((_, index) => index % every === 0 || index === samples.length - 1);
       const count = (value: number) => value.toLocaleString('en');
 

@@ -16,8 +16,8 @@ export interface GatewayMetrics {
   /** The ledger's exchanges with Graph, by what they settled: succeeded, failed, pending (to retry). */
   ledgerAttempts: Counter<'outcome'>;
   /**
-   * Reads the ledger's state at each scrape (pending, oldest pending, overdue requests); the gauges
-   * are NaN while the read fails.
+   * Reads the ledger's state at each scrape (pending, oldest pending, overdue requests); while the
+   * read fails, `gateway_ledger_readable` is 0 and those gauges are NaN.
    */
   watchLedger(read: () => Promise<LedgerState>): void;
 }
@@ -33,9 +33,10 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Gatew
   const registry = new Registry();
   if (options.processMetrics) collectDefaultMetrics({ register: registry });
   let readLedger: (() => Promise<LedgerState>) | undefined;
-  // One read per scrape, shared by the three gauges.
+  // One read per scrape, shared by the ledger's gauges.
   let scrape: Promise<LedgerState | undefined> | undefined;
-  const ledgerGauge = (name: string, help: string, pick: (state: LedgerState) => number) =>
+  /** A gauge read from the ledger at each scrape; `pick` gets undefined when the read failed. */
+  const ledgerGauge = (name: string, help: string, pick: (state: LedgerState | undefined) => number) =>
     new Gauge({
       name,
       help,
@@ -45,21 +46,31 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Gatew
         scrape ??= readLedger()
           .catch(() => undefined)
           .finally(() => setTimeout(() => (scrape = undefined), 0));
-        // Unknown while the database cannot be read: NaN, never the last value seen.
-        const state = await scrape;
-        this.set(state ? pick(state) : Number.NaN);
+        this.set(pick(await scrape));
       },
     });
-  ledgerGauge('gateway_ledger_pending_requests', 'Personal-data requests not settled yet.', (s) => s.pending);
+  // Unknown while the database cannot be read: NaN, never the last value seen.
+  const known = (pick: (state: LedgerState) => number) => (state: LedgerState | undefined) =>
+    state ? pick(state) : Number.NaN;
+  ledgerGauge(
+    'gateway_ledger_readable',
+    'Whether the ledger could be read for this scrape (1) or not (0): the other ledger gauges are NaN meanwhile.',
+    (state) => (state ? 1 : 0),
+  );
+  ledgerGauge(
+    'gateway_ledger_pending_requests',
+    'Personal-data requests not settled yet.',
+    known((s) => s.pending),
+  );
   ledgerGauge(
     'gateway_ledger_oldest_pending_seconds',
     'Age of the oldest pending personal-data request (0 when none is pending).',
-    (s) => s.oldestPendingSeconds,
+    known((s) => s.oldestPendingSeconds),
   );
   ledgerGauge(
     'gateway_ledger_overdue_requests',
     'Pending personal-data requests past their due date (requestedAt plus one month).',
-    (s) => s.overdue,
+    known((s) => s.overdue),
   );
   return {
     watchLedger(read) {

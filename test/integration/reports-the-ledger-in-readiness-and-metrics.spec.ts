@@ -126,6 +126,13 @@ describe('the ledger’s database in /readiness', () => {
   });
 
   const readiness = async () => (await harness.fetch('/readiness')).status;
+  /** The ledger gauges' samples as `/metrics` writes them. */
+  const ledgerGauges = async () => {
+    const text = await (await harness.fetch('/metrics')).text();
+    return Object.fromEntries(
+      [...text.matchAll(/^(gateway_ledger_(?!attempts)\w+) (\S+)$/gm)].map((match) => [match[1], match[2]]),
+    );
+  };
 
   it('answers 503 while the database is unreachable, with the ledger gauges unknown, and 200 once it is back', async () => {
     expect(await readiness()).toBe(200);
@@ -141,9 +148,13 @@ describe('the ledger’s database in /readiness', () => {
     await eventually(async () => (await readiness()) === 503, 10_000, '/readiness to answer 503');
     const body = (await (await harness.fetch('/readiness')).json()) as { waitingFor: string[] };
     expect(body.waitingFor).toContain('database');
-    // The ledger's gauges are unknown meanwhile, not their last values.
-    expect(await metricValue(harness, 'gateway_ledger_pending_requests')).toBeNaN();
-    expect(await metricValue(harness, 'gateway_ledger_overdue_requests')).toBeNaN();
+    // The ledger's gauges are unknown meanwhile, not their last values, and say so.
+    expect(await ledgerGauges()).toEqual({
+      gateway_ledger_readable: '0',
+      gateway_ledger_pending_requests: 'Nan',
+      gateway_ledger_oldest_pending_seconds: 'Nan',
+      gateway_ledger_overdue_requests: 'Nan',
+    });
 
     await asAdmin((client) => client.query(`ALTER DATABASE ${database} ALLOW_CONNECTIONS true`));
 
@@ -153,7 +164,12 @@ describe('the ledger’s database in /readiness', () => {
       await harness.token('user'),
     );
     expect(removal.body.errors).toBeUndefined();
-    expect(await metricValue(harness, 'gateway_ledger_pending_requests')).toBe(0);
+    expect(await ledgerGauges()).toEqual({
+      gateway_ledger_readable: '1',
+      gateway_ledger_pending_requests: '0',
+      gateway_ledger_oldest_pending_seconds: '0',
+      gateway_ledger_overdue_requests: '0',
+    });
   });
 });
 

@@ -90,14 +90,14 @@ export interface SubmissionResult {
   replayed: boolean;
 }
 
+/** Mutations (or exchanges) written in one statement at most, and statements of each kind in flight. */
+const WRITE_BATCHES = { maxItems: 200, concurrency: 1 };
+
 /**
  * The ledger of personal-data requests: each removal and export is recorded before any token
  * request or Graph call, leased by this process while it is sent, and settled after; what does not
  * settle is completed later by a `LedgerWorker`, here or in another process.
  */
-/** Mutations (or exchanges) written in one statement at most, and statements of each kind in flight. */
-const WRITE_BATCHES = { maxItems: 200, concurrency: 1 };
-
 export class Ledger {
   readonly owner: string;
   private readonly now: () => Date;
